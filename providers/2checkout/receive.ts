@@ -1,0 +1,63 @@
+// One inbound IPN/LCN: parse, verify the strongest signature, key, receipt, normalize.
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import { decodeUtf8, groupFields, parseForm } from '../form';
+import type { InboundDecision, InboundRequest, ProviderResponse } from '../types';
+import { idempotencyKey } from './idempotency';
+import { normalize } from './normalize';
+import { buildReceipt, receiptDate, receiptValues } from './receipt';
+import { strongestSignature, verifySignature } from './signature';
+
+const MISSING_SIGNATURE = 'missing signature (HASH, SIGNATURE_SHA2_256 or SIGNATURE_SHA3_256)';
+
+// No receipt in error answers, so 2Checkout keeps retrying.
+function plainText(status: number, body: string): ProviderResponse {
+  return { status, contentType: 'text/plain; charset=utf-8', body };
+}
+
+export function createReceiver(secretKey: string): (request: InboundRequest) => InboundDecision {
+  const hmacKey: KeyObject = createSecretKey(Buffer.from(secretKey, 'utf8'));
+
+  return (request) => {
+    const parsed = parseForm(request.rawBody);
+    if (!parsed.ok) {
+      return {
+        outcome: 'malformed',
+        reason: parsed.reason,
+        response: plainText(400, 'Bad request: the body is not a well-formed form.'),
+      };
+    }
+    const fields = groupFields(decodeUtf8(parsed.fields));
+    const messageKey = idempotencyKey(request.kind, fields);
+
+    const signature = strongestSignature(fields);
+    if (signature === null) {
+      return {
+        outcome: 'rejected',
+        reason: MISSING_SIGNATURE,
+        idempotencyKey: messageKey,
+        response: plainText(400, 'Bad request: the notification is not signed.'),
+      };
+    }
+    if (!verifySignature(fields, signature, hmacKey)) {
+      return {
+        outcome: 'rejected',
+        reason: `${signature.field} does not match`,
+        idempotencyKey: messageKey,
+        response: plainText(400, 'Bad request: the signature does not match.'),
+      };
+    }
+
+    const receipt = buildReceipt(
+      signature.algorithm,
+      hmacKey,
+      receiptValues(request.kind, fields),
+      receiptDate(request.now),
+    );
+    return {
+      outcome: 'accepted',
+      idempotencyKey: messageKey,
+      event: normalize(request.kind, fields),
+      response: { status: 200, contentType: 'text/html; charset=utf-8', body: receipt },
+    };
+  };
+}

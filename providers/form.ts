@@ -1,0 +1,165 @@
+// application/x-www-form-urlencoded, read the way provider listeners must read it:
+// from the exact bytes, in wire order, `+` as space before percent-decoding, values kept as bytes
+// until the caller decides on the charset. Nothing here ever re-encodes a body.
+import iconv from 'iconv-lite';
+
+export interface FormField {
+  name: string;
+  value: Buffer;
+}
+
+export type FormParseResult = { ok: true; fields: FormField[] } | { ok: false; reason: string };
+
+export interface FormLimits {
+  maxFields: number;
+}
+
+export const DEFAULT_FORM_LIMITS: FormLimits = { maxFields: 2000 };
+
+const PLUS = 0x2b;
+const PERCENT = 0x25;
+const AMPERSAND = 0x26;
+const EQUALS = 0x3d;
+const SPACE = 0x20;
+
+function hexValue(byte: number): number {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  if (byte >= 0x41 && byte <= 0x46) return byte - 0x37;
+  if (byte >= 0x61 && byte <= 0x66) return byte - 0x57;
+  return -1;
+}
+
+/** Checks every byte once: printable ASCII only, and every `%` followed by two hex digits. */
+function findMalformation(body: Buffer): string | null {
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i] as number;
+    if (byte < 0x21 || byte > 0x7e) {
+      return `byte 0x${byte.toString(16).padStart(2, '0')} at offset ${i} cannot appear in a form-encoded body`;
+    }
+    if (byte === PERCENT) {
+      const high = body[i + 1];
+      const low = body[i + 2];
+      if (high === undefined || low === undefined || hexValue(high) < 0 || hexValue(low) < 0) {
+        return `invalid percent-escape at offset ${i}`;
+      }
+      i += 2;
+    }
+  }
+  return null;
+}
+
+/** `+` → space, `%XX` → byte; input already validated by findMalformation. */
+function decodeComponent(body: Buffer, start: number, end: number): Buffer {
+  const out = Buffer.allocUnsafe(end - start);
+  let length = 0;
+  for (let i = start; i < end; i++) {
+    const byte = body[i] as number;
+    if (byte === PLUS) {
+      out[length++] = SPACE;
+    } else if (byte === PERCENT) {
+      out[length++] = (hexValue(body[i + 1] as number) << 4) | hexValue(body[i + 2] as number);
+      i += 2;
+    } else {
+      out[length++] = byte;
+    }
+  }
+  return out.subarray(0, length);
+}
+
+/** Splits a raw form body into ordered fields (duplicates kept). Empty names are skipped, as PHP does. */
+export function parseForm(body: Buffer, limits: FormLimits = DEFAULT_FORM_LIMITS): FormParseResult {
+  if (body.length === 0) return { ok: false, reason: 'empty body' };
+  const malformation = findMalformation(body);
+  if (malformation) return { ok: false, reason: `not a well-formed form: ${malformation}` };
+
+  const fields: FormField[] = [];
+  let segmentStart = 0;
+  while (segmentStart <= body.length) {
+    let segmentEnd = body.indexOf(AMPERSAND, segmentStart);
+    if (segmentEnd === -1) segmentEnd = body.length;
+    if (segmentEnd > segmentStart) {
+      let equals = body.indexOf(EQUALS, segmentStart);
+      if (equals === -1 || equals > segmentEnd) equals = segmentEnd;
+      const name = decodeComponent(body, segmentStart, equals).toString('latin1');
+      if (name.length > 0) {
+        if (fields.length >= limits.maxFields) {
+          return { ok: false, reason: `too many fields (more than ${limits.maxFields})` };
+        }
+        const value = equals < segmentEnd ? decodeComponent(body, equals + 1, segmentEnd) : Buffer.alloc(0);
+        fields.push({ name, value });
+      }
+    }
+    segmentStart = segmentEnd + 1;
+  }
+  if (fields.length === 0) return { ok: false, reason: 'no form fields in body' };
+  return { ok: true, fields };
+}
+
+export interface DecodedField {
+  name: string;
+  value: string;
+}
+
+export interface CharsetDecoding {
+  fields: DecodedField[];
+  /** The label actually used; differs from the requested one when it was unknown. */
+  charset: string;
+  charsetSupported: boolean;
+}
+
+const FALLBACK_CHARSET = 'windows-1252';
+
+/** Normalizes PayPal-style labels (`KOI8_R`, `gb2312`) to what iconv-lite knows. */
+function resolveCharset(label: string): string | null {
+  const candidates = [label, label.replace(/_/g, '-')];
+  for (const candidate of candidates) {
+    if (iconv.encodingExists(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** Decodes field names and values with `charset` (fallback windows-1252 when unknown or absent). */
+export function decodeFields(fields: FormField[], charset: string | null): CharsetDecoding {
+  const requested = charset?.trim() || FALLBACK_CHARSET;
+  const resolved = resolveCharset(requested);
+  const used = resolved ?? FALLBACK_CHARSET;
+  return {
+    fields: fields.map((field) => ({ name: field.name, value: iconv.decode(field.value, used) })),
+    charset: used,
+    charsetSupported: resolved !== null,
+  };
+}
+
+/** Decodes as UTF-8 (2Checkout). */
+export function decodeUtf8(fields: FormField[]): DecodedField[] {
+  return fields.map((field) => ({ name: field.name, value: field.value.toString('utf8') }));
+}
+
+/** Groups PHP-style: `NAME[]` repeats become one array under `NAME` at its first position; a repeated plain key keeps its first position and last value. */
+export function groupFields(fields: DecodedField[]): Array<[string, string | string[]]> {
+  const grouped = new Map<string, string | string[]>();
+  for (const { name, value } of fields) {
+    if (name.endsWith('[]')) {
+      const key = name.slice(0, -2);
+      const existing = grouped.get(key);
+      if (Array.isArray(existing)) existing.push(value);
+      else grouped.set(key, [value]);
+    } else {
+      grouped.set(name, value);
+    }
+  }
+  return [...grouped.entries()];
+}
+
+/** The `raw` object of an event. */
+export function toRawFields(grouped: Array<[string, string | string[]]>): Record<string, string | string[]> {
+  // No prototype: a field named `__proto__` must stay a field.
+  const raw: Record<string, string | string[]> = Object.create(null);
+  for (const [name, value] of grouped) raw[name] = value;
+  return raw;
+}
+
+/** First scalar value of a field, for reading fields straight from the undecoded list. */
+export function firstValue(fields: FormField[], name: string): Buffer | undefined {
+  return fields.find((field) => field.name === name)?.value;
+}

@@ -1,0 +1,143 @@
+// One database handle for both back ends: a PostgreSQL server through postgres.js, or embedded
+// PGlite under DATA_DIR when no DATABASE_URL is configured. Same schema, same migrations.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SQL } from 'drizzle-orm';
+import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface QueryOptions {
+  timeoutMs?: number;
+}
+
+export class QueryTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`database did not answer within ${timeoutMs} ms`);
+  }
+}
+
+const dialect = new PgDialect();
+
+function withTimeout<T>(
+  promise: Promise<T>,
+  timeoutMs: number | undefined,
+  onTimeout: () => void,
+): Promise<T> {
+  if (!timeoutMs) return promise;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      reject(new QueryTimeoutError(timeoutMs));
+    }, timeoutMs);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+export interface DbHandle {
+  db: Database;
+  kind: 'postgres' | 'pglite';
+  /**
+   * Runs raw SQL and returns its rows, whatever the driver's result shape. With `timeoutMs`, a
+   * query still waiting for a connection by then is withdrawn and the promise rejects.
+   */
+  rows<T extends Record<string, unknown>>(query: SQL, options?: QueryOptions): Promise<T[]>;
+  migrate(): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+
+// An arbitrary constant: concurrent starters of one database take turns migrating.
+const MIGRATION_LOCK_ID = 727_274_611;
+
+export interface PostgresOptions {
+  url: string;
+  maxConnections?: number;
+  /** Seconds; kept short so an unreachable database becomes a fast 503, not a hung provider. */
+  connectTimeoutSeconds?: number;
+}
+
+export function openPostgres(options: PostgresOptions): DbHandle {
+  const client = postgres(options.url, {
+    max: options.maxConnections ?? 10,
+    connect_timeout: options.connectTimeoutSeconds ?? 5,
+    idle_timeout: 60,
+    onnotice: () => {},
+    connection: { application_name: 'ipn-gateway' },
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  return {
+    kind: 'postgres',
+    db,
+    async rows<T extends Record<string, unknown>>(query: SQL, options: QueryOptions = {}): Promise<T[]> {
+      // Straight to postgres.js: a prepared statement, and a handle to withdraw it on timeout.
+      const compiled = dialect.sqlToQuery(query);
+      const pending = client.unsafe(compiled.sql, compiled.params as postgres.ParameterOrJSON<never>[], {
+        prepare: true,
+      });
+      const result = await withTimeout(
+        pending.then((rows) => rows),
+        options.timeoutMs,
+        () => {
+          void pending.cancel();
+        },
+      );
+      return result as unknown as T[];
+    },
+    async migrate() {
+      const migrationClient = postgres(options.url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+      try {
+        await migrationClient`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+        await migratePostgres(drizzlePostgres(migrationClient), { migrationsFolder: MIGRATIONS_FOLDER });
+        await migrationClient`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
+      } finally {
+        await migrationClient.end({ timeout: 5 });
+      }
+    },
+    async ping() {
+      await client`select 1`;
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+/** Embedded PostgreSQL (WASM) persisted under `dataDir`; loaded lazily, it is large. */
+export async function openPglite(dataDir: string): Promise<DbHandle> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  const directory = path.resolve(dataDir, 'pglite');
+  mkdirSync(directory, { recursive: true });
+  const client = await PGlite.create(directory);
+  const pgliteDb = drizzle(client, { schema });
+  const db = pgliteDb as unknown as Database;
+  return {
+    kind: 'pglite',
+    db,
+    async rows<T extends Record<string, unknown>>(query: SQL, options: QueryOptions = {}): Promise<T[]> {
+      const result = (await withTimeout(db.execute(query), options.timeoutMs, () => {})) as unknown as {
+        rows: T[];
+      };
+      return result.rows;
+    },
+    async migrate() {
+      await migrate(pgliteDb, { migrationsFolder: MIGRATIONS_FOLDER });
+    },
+    async ping() {
+      await client.query('select 1');
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** Every request a provider made, as received, with what the gateway decided about it. */
+export const inboundMessages = pgTable(
+  'inbound_messages',
+  {
+    id: text('id').primaryKey(),
+    provider: text('provider').notNull(),
+    kind: text('kind').notNull(),
+    receivedAt: timestamptz('received_at').notNull(),
+    /** pending | verified | invalid | rejected | duplicate */
+    status: text('status').notNull(),
+    reason: text('reason'),
+    contentType: text('content_type'),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull(),
+    remoteAddr: text('remote_addr'),
+    rawBody: bytea('raw_body').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    eventId: text('event_id'),
+    verifyAttempts: integer('verify_attempts').notNull().default(0),
+    nextVerifyAt: timestamptz('next_verify_at'),
+    verifyError: text('verify_error'),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (table) => [
+    index('inbound_messages_provider_key_idx').on(table.provider, table.idempotencyKey),
+    index('inbound_messages_status_idx').on(table.status, table.id),
+    index('inbound_messages_pending_verify_idx')
+      .on(table.nextVerifyAt)
+      .where(sql`${table.status} = 'pending'`),
+    index('inbound_messages_event_idx').on(table.eventId),
+  ],
+);
+
+/** One shared payment event per logical notification; `body` is the exact JSON sent to subscribers. */
+export const events = pgTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    provider: text('provider').notNull(),
+    type: text('type').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    livemode: boolean('livemode').notNull(),
+    occurredAt: timestamptz('occurred_at').notNull(),
+    receivedAt: timestamptz('received_at').notNull(),
+    messageId: text('message_id').notNull(),
+    transactionId: text('transaction_id'),
+    orderId: text('order_id'),
+    body: text('body').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('events_provider_key_uq').on(table.provider, table.idempotencyKey),
+    index('events_type_idx').on(table.type, table.id),
+    index('events_provider_idx').on(table.provider, table.id),
+    index('events_transaction_idx').on(table.transactionId),
+    index('events_order_idx').on(table.orderId),
+  ],
+);
+
+/** Internal systems that receive events. */
+export const subscribers = pgTable(
+  'subscribers',
+  {
+    id: text('id').primaryKey(),
+    url: text('url').notNull(),
+    description: text('description'),
+    enabled: boolean('enabled').notNull().default(true),
+    eventTypes: text('event_types').array().notNull().default(sql`'{}'::text[]`),
+    providers: text('providers').array().notNull().default(sql`'{}'::text[]`),
+    /** event | raw */
+    format: text('format').notNull().default('event'),
+    secret: text('secret').notNull(),
+    previousSecret: text('previous_secret'),
+    previousSecretExpiresAt: timestamptz('previous_secret_expires_at'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    deletedAt: timestamptz('deleted_at'),
+  },
+  (table) => [index('subscribers_enabled_idx').on(table.enabled).where(sql`${table.deletedAt} is null`)],
+);
+
+/** One event to one subscriber: the unit that is retried. */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: text('id').primaryKey(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id),
+    subscriberId: text('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id),
+    /** pending | succeeded | failed */
+    status: text('status').notNull(),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    nextAttemptAt: timestamptz('next_attempt_at'),
+    /** Set while an attempt is in flight; an expired lease means the worker died. */
+    leaseUntil: timestamptz('lease_until'),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    succeededAt: timestamptz('succeeded_at'),
+  },
+  (table) => [
+    uniqueIndex('deliveries_event_subscriber_uq').on(table.eventId, table.subscriberId),
+    index('deliveries_status_idx').on(table.status, table.id),
+    index('deliveries_subscriber_idx').on(table.subscriberId, table.id),
+    index('deliveries_due_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
+  ],
+);
+
+export const deliveryAttempts = pgTable(
+  'delivery_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => deliveries.id),
+    number: integer('number').notNull(),
+    startedAt: timestamptz('started_at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    responseBody: text('response_body'),
+    /** scheduled | manual */
+    trigger: text('trigger').notNull(),
+  },
+  (table) => [uniqueIndex('delivery_attempts_delivery_number_uq').on(table.deliveryId, table.number)],
+);

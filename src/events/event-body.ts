@@ -1,0 +1,52 @@
+import type { EventData, NormalizedEvent } from '../../providers/types';
+
+export interface EventEnvelope {
+  id: string;
+  provider: string;
+  receivedAt: Date;
+  event: NormalizedEvent;
+}
+
+/** RFC 3339 in UTC with second precision, as in SPEC section 3. */
+export function formatTimestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The exact JSON every subscriber receives, serialized once: stored as text so every attempt and
+ * every replay sends the same bytes in the documented key order.
+ */
+export function serializeEvent({ id, provider, receivedAt, event }: EventEnvelope): string {
+  return JSON.stringify({
+    id,
+    type: event.type,
+    provider,
+    livemode: event.livemode,
+    occurred_at: formatTimestamp(event.occurredAt ?? receivedAt),
+    received_at: formatTimestamp(receivedAt),
+    data: orderedData(event.data),
+    raw: event.raw,
+  });
+}
+
+// Plugins build `data` in any order; subscribers see the documented one.
+function orderedData(data: EventData): EventData {
+  return {
+    transaction_id: data.transaction_id,
+    parent_transaction_id: data.parent_transaction_id,
+    order_id: data.order_id,
+    subscription_id: data.subscription_id,
+    provider_status: data.provider_status,
+    amount: data.amount,
+    currency: data.currency,
+    fee: data.fee,
+    customer: {
+      email: data.customer.email,
+      first_name: data.customer.first_name,
+      last_name: data.customer.last_name,
+      country: data.customer.country,
+    },
+    items: data.items.map((item) => ({ name: item.name, quantity: item.quantity, amount: item.amount })),
+    reason: data.reason,
+  };
+}

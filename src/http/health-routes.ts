@@ -1,0 +1,39 @@
+import { Hono } from 'hono';
+
+export interface HealthChecks {
+  database(): Promise<void>;
+  redis(): Promise<void>;
+}
+
+const CHECK_TIMEOUT_MS = 2000;
+
+async function check(probe: () => Promise<void>): Promise<'ok' | string> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+          CHECK_TIMEOUT_MS,
+        );
+      }),
+    ]);
+    return 'ok';
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function healthRoutes(checks: HealthChecks): Hono {
+  const app = new Hono();
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const [database, redis] = await Promise.all([check(checks.database), check(checks.redis)]);
+    const ready = database === 'ok' && redis === 'ok';
+    return c.json({ status: ready ? 'ready' : 'not ready', checks: { database, redis } }, ready ? 200 : 503);
+  });
+  return app;
+}

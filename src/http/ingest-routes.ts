@@ -1,0 +1,77 @@
+// Thin routes: read the bytes, hand them to ingest(), map the outcome to the provider's answer.
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { type Context, Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ConfiguredProvider, ProviderEndpoint } from '../../providers/types';
+import { type IngestDeps, ingest } from '../ingest/ingest';
+import { problemResponse } from './problem';
+import { readBodyCapped } from './read-body';
+
+const UNSTORED_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+function storableHeaders(request: Request): Record<string, string> {
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    if (!UNSTORED_HEADERS.has(name)) headers[name] = value;
+  });
+  return headers;
+}
+
+function remoteAddress(c: Context, trustProxy: boolean): string | null {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export interface IngestRouteOptions {
+  deps: IngestDeps;
+  providers: ConfiguredProvider[];
+  trustProxy: boolean;
+}
+
+export function ingestRoutes({ deps, providers, trustProxy }: IngestRouteOptions): Hono {
+  const app = new Hono();
+  const mount = (provider: ConfiguredProvider, endpoint: ProviderEndpoint) => {
+    if (endpoint.answersGet) app.get(endpoint.path, (c) => c.body(null, 200));
+    app.post(endpoint.path, async (c) => {
+      const receivedAt = new Date();
+      const read = await readBodyCapped(c.req.raw, deps.maxBodyBytes);
+      const outcome = await ingest(deps, {
+        provider,
+        kind: endpoint.kind,
+        rawBody: read.ok ? read.body : null,
+        bodyPrefix: read.ok ? undefined : read.prefix,
+        declaredBytes: read.ok ? undefined : read.declaredBytes,
+        contentType: c.req.header('content-type') ?? null,
+        headers: storableHeaders(c.req.raw),
+        remoteAddr: remoteAddress(c, trustProxy),
+        receivedAt,
+      });
+      const { answer } = outcome;
+      if (answer.kind === 'problem') {
+        const retryAfter: Record<string, string> = answer.status === 503 ? { 'retry-after': '30' } : {};
+        return problemResponse(
+          c,
+          answer.status,
+          answer.detail,
+          { message_id: outcome.messageId },
+          retryAfter,
+        );
+      }
+      const { response } = answer;
+      const headers: Record<string, string> = {};
+      if (response.contentType) headers['content-type'] = response.contentType;
+      return c.body(response.body, response.status as ContentfulStatusCode, headers);
+    });
+  };
+  for (const provider of providers) {
+    for (const endpoint of provider.endpoints) mount(provider, endpoint);
+  }
+  return app;
+}

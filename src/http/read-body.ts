@@ -1,0 +1,38 @@
+// Reads a request body as bytes, once, never more than `maxBytes` (+1 to detect overflow).
+export type BodyReadResult =
+  | { ok: true; body: Buffer }
+  | { ok: false; reason: 'too_large'; declaredBytes: number | null; prefix: Buffer };
+
+export async function readBodyCapped(request: Request, maxBytes: number): Promise<BodyReadResult> {
+  const declared = request.headers.get('content-length');
+  const declaredBytes = declared !== null && /^\d+$/.test(declared) ? Number(declared) : null;
+  if (declaredBytes !== null && declaredBytes > maxBytes) {
+    return { ok: false, reason: 'too_large', declaredBytes, prefix: Buffer.alloc(0) };
+  }
+  if (request.body === null) return { ok: true, body: Buffer.alloc(0) };
+
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      chunks.push(value);
+      await reader.cancel().catch(() => {});
+      return {
+        ok: false,
+        reason: 'too_large',
+        declaredBytes,
+        prefix: Buffer.concat(chunks).subarray(0, maxBytes),
+      };
+    }
+    chunks.push(value);
+  }
+  const only = chunks.length === 1 ? (chunks[0] as Uint8Array) : null;
+  return {
+    ok: true,
+    body: only ? Buffer.from(only.buffer, only.byteOffset, only.byteLength) : Buffer.concat(chunks),
+  };
+}

@@ -1,0 +1,182 @@
+// Receive → decide (plugin) → store (one statement) → answer. The answer is chosen by the plugin but
+// only sent once PostgreSQL has the message; follow-up work goes to queues without being awaited.
+import type {
+  ConfiguredProvider,
+  InboundDecision,
+  MessageKind,
+  NormalizedEvent,
+  ProviderResponse,
+} from '../../providers/types';
+import type { DbHandle } from '../db/client';
+import { serializeEvent } from '../events/event-body';
+import { newId } from '../ids';
+import type { Logger } from '../logger';
+import {
+  type InboundRecord,
+  type NewEvent,
+  type StoreResult,
+  storeAccepted,
+  storeDeferred,
+  storeRejected,
+} from './message-store';
+
+export interface InboundHttpMessage {
+  provider: ConfiguredProvider;
+  kind: MessageKind;
+  /** The body, or null when it exceeded the size limit (then `bodyPrefix` holds what was read). */
+  rawBody: Buffer | null;
+  bodyPrefix?: Buffer;
+  declaredBytes?: number | null;
+  contentType: string | null;
+  headers: Record<string, string>;
+  remoteAddr: string | null;
+  receivedAt: Date;
+}
+
+/** What the HTTP layer sends: the provider's own answer, or a problem for errors. */
+export type IngestAnswer =
+  | { kind: 'provider'; response: ProviderResponse }
+  | { kind: 'problem'; status: 400 | 413 | 500 | 503; detail: string };
+
+export interface IngestOutcome {
+  answer: IngestAnswer;
+  messageId: string;
+  stored: StoreResult | null;
+}
+
+export interface FollowUps {
+  verifyMessage(messageId: string, attempt: number): void;
+  deliver(deliveryIds: string[]): void;
+}
+
+export interface IngestDeps {
+  db: DbHandle;
+  logger: Logger;
+  followUps: FollowUps;
+  maxBodyBytes: number;
+  /** How long a store may wait for PostgreSQL before the provider gets 503 (it will retry). */
+  storeTimeoutMs: number;
+}
+
+export function buildNewEvent(
+  idempotencyKey: string,
+  event: NormalizedEvent,
+  provider: string,
+  receivedAt: Date,
+): NewEvent {
+  const id = newId('evt');
+  return {
+    id,
+    type: event.type,
+    idempotencyKey,
+    livemode: event.livemode,
+    occurredAt: event.occurredAt ?? receivedAt,
+    transactionId: event.data.transaction_id,
+    orderId: event.data.order_id,
+    body: serializeEvent({ id, provider, receivedAt, event }),
+  };
+}
+
+function decide(
+  provider: ConfiguredProvider,
+  message: InboundHttpMessage,
+  body: Buffer,
+): InboundDecision | Error {
+  try {
+    return provider.receive({
+      kind: message.kind,
+      rawBody: body,
+      contentType: message.contentType,
+      now: message.receivedAt,
+    });
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** Rejections answer with a problem document; the plugin's own text would be less clear. */
+function rejectionAnswer(decision: { reason: string; response: ProviderResponse }): IngestAnswer {
+  if (decision.response.status >= 400) {
+    return { kind: 'problem', status: 400, detail: decision.reason };
+  }
+  return { kind: 'provider', response: decision.response };
+}
+
+export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Promise<IngestOutcome> {
+  const { db, logger } = deps;
+  const storeOptions = { timeoutMs: deps.storeTimeoutMs };
+  const record: InboundRecord = {
+    id: newId('msg'),
+    provider: message.provider.id,
+    kind: message.kind,
+    receivedAt: message.receivedAt,
+    contentType: message.contentType,
+    headers: message.headers,
+    remoteAddr: message.remoteAddr,
+    rawBody: message.rawBody ?? message.bodyPrefix ?? Buffer.alloc(0),
+  };
+  const log = logger.child({ messageId: record.id, provider: record.provider, kind: record.kind });
+
+  let answer: IngestAnswer;
+  let store: () => Promise<StoreResult>;
+  if (message.rawBody === null) {
+    const size = message.declaredBytes ?? `more than ${deps.maxBodyBytes}`;
+    const reason = `body of ${size} bytes exceeds MAX_BODY_BYTES (${deps.maxBodyBytes}); first bytes kept`;
+    answer = { kind: 'problem', status: 413, detail: reason };
+    store = () => storeRejected(db, record, reason, null, storeOptions);
+  } else {
+    const decision = decide(message.provider, message, message.rawBody);
+    if (decision instanceof Error) {
+      log.error({ err: decision }, 'provider plugin failed on a message');
+      const reason = `internal error while reading the message: ${decision.message}`;
+      answer = { kind: 'problem', status: 500, detail: 'the message was stored but could not be processed' };
+      store = () => storeRejected(db, record, reason, null, storeOptions);
+    } else {
+      switch (decision.outcome) {
+        case 'malformed':
+          answer = rejectionAnswer(decision);
+          store = () => storeRejected(db, record, decision.reason, null, storeOptions);
+          break;
+        case 'rejected':
+          answer = rejectionAnswer(decision);
+          store = () => storeRejected(db, record, decision.reason, decision.idempotencyKey, storeOptions);
+          break;
+        case 'deferred':
+          answer = { kind: 'provider', response: decision.response };
+          store = () => storeDeferred(db, record, decision.idempotencyKey, storeOptions);
+          break;
+        case 'accepted': {
+          answer = { kind: 'provider', response: decision.response };
+          const event = buildNewEvent(
+            decision.idempotencyKey,
+            decision.event,
+            record.provider,
+            record.receivedAt,
+          );
+          store = () => storeAccepted(db, record, event, storeOptions);
+          break;
+        }
+      }
+    }
+  }
+
+  let stored: StoreResult;
+  try {
+    stored = await store();
+  } catch (error) {
+    log.error({ err: error }, 'could not store inbound message; answering 503 so the provider retries');
+    return {
+      answer: { kind: 'problem', status: 503, detail: 'the message could not be stored; please retry' },
+      messageId: record.id,
+      stored: null,
+    };
+  }
+
+  log.info(
+    { status: stored.status, eventId: stored.eventId, deliveries: stored.deliveryIds.length },
+    'message stored',
+  );
+  if (stored.status === 'pending') deps.followUps.verifyMessage(record.id, 0);
+  if (stored.deliveryIds.length > 0) deps.followUps.deliver(stored.deliveryIds);
+  return { answer, messageId: record.id, stored };
+}

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { ConfigError, loadConfig } from './config/config';
+import { startGateway } from './gateway';
+
+function loadDotEnv(): void {
+  // A .env file may supply settings; variables already in the environment win.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+}
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) console.error(`config error: ${problem}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  const gateway = await startGateway(config);
+  const { logger } = gateway;
+  const lines = [`ipn-gateway started (role ${config.role}, ${gateway.db.kind} database)`];
+  if (gateway.url) {
+    for (const provider of gateway.providers) {
+      for (const endpoint of provider.endpoints)
+        lines.push(`  ${provider.id} ${endpoint.kind}: ${gateway.url}${endpoint.path}`);
+    }
+    lines.push(`  health: ${gateway.url}/healthz  readiness: ${gateway.url}/readyz`);
+  }
+  if (gateway.adminTokenGenerated)
+    lines.push(`  admin token (generated, kept under DATA_DIR): ${gateway.adminToken}`);
+  console.log(lines.join('\n'));
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down: finishing in-flight work');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 30_000);
+    force.unref();
+    gateway.stop().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  console.error('ipn-gateway failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config/config';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeNull();
+    expect(config.dataDir).toBe('./data');
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.queuePrefix).toBe('ipn-gateway');
+    expect(config.role).toBe('all');
+    expect(config.providers).toEqual(['paypal']); // 2checkout needs its secret key
+    expect(config.paypal.mode).toBe('live');
+    expect(config.paypal.verifyUrl).toBe('https://ipnpb.paypal.com/cgi-bin/webscr');
+    expect(config.delivery.retryScheduleMs).toEqual([
+      5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+    ]);
+    expect(config.delivery.timeoutMs).toBe(15_000);
+    expect(config.maxBodyBytes).toBe(262_144);
+  });
+
+  it('enables 2checkout when its key is set, and picks the sandbox postback host by mode', () => {
+    const config = loadConfig({ TWOCHECKOUT_SECRET_KEY: 'k', PAYPAL_MODE: 'sandbox' });
+    expect(config.providers).toEqual(['paypal', '2checkout']);
+    expect(config.paypal.verifyUrl).toBe('https://ipnpb.sandbox.paypal.com/cgi-bin/webscr');
+    expect(loadConfig({ PAYPAL_VERIFY_URL: 'http://127.0.0.1:1/x' }).paypal.verifyUrl).toBe(
+      'http://127.0.0.1:1/x',
+    );
+  });
+
+  it('switches providers by PROVIDERS alone', () => {
+    expect(loadConfig({ TWOCHECKOUT_SECRET_KEY: 'k', PROVIDERS: '2checkout' }).providers).toEqual([
+      '2checkout',
+    ]);
+    expect(loadConfig({ PROVIDERS: ' paypal , ' }).providers).toEqual(['paypal']);
+  });
+
+  it('lists every bad value, one line each', () => {
+    const found = problems({
+      PORT: 'eighty',
+      ROLE: 'boss',
+      DELIVERY_RETRY_SCHEDULE: '5s,soon',
+      DELIVERY_TIMEOUT: '-1s',
+      PAYPAL_MODE: 'prod',
+      DATABASE_URL: 'mysql://x',
+      REDIS_URL: 'nope',
+    });
+    expect(found).toHaveLength(7);
+    for (const name of [
+      'PORT',
+      'ROLE',
+      'DELIVERY_RETRY_SCHEDULE',
+      'DELIVERY_TIMEOUT',
+      'PAYPAL_MODE',
+      'DATABASE_URL',
+      'REDIS_URL',
+    ]) {
+      expect(
+        found.some((line) => line.startsWith(`${name}:`)),
+        name,
+      ).toBe(true);
+    }
+  });
+
+  it('refuses unknown providers and 2checkout without a key', () => {
+    expect(problems({ PROVIDERS: 'paypal,stripe' })).toEqual([
+      expect.stringMatching(/unknown provider "stripe"/),
+    ]);
+    expect(problems({ PROVIDERS: '2checkout' })).toEqual([expect.stringMatching(/TWOCHECKOUT_SECRET_KEY/)]);
+  });
+
+  it('parses durations with units', () => {
+    const config = loadConfig({ DELIVERY_RETRY_SCHEDULE: '250ms,1s,2m,1h', DELIVERY_TIMEOUT: '1500ms' });
+    expect(config.delivery.retryScheduleMs).toEqual([250, 1000, 120_000, 3_600_000]);
+    expect(config.delivery.timeoutMs).toBe(1500);
+  });
+});

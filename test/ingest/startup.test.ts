@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { fixture } from '../support/fixtures';
+import {
+  deleteQueueKeys,
+  REDIS_URL,
+  startTestGateway,
+  type TestGateway,
+  TWOCHECKOUT_TEST_KEY,
+  testConfig,
+  testQueuePrefix,
+} from '../support/gateway';
+import { storedEvents, storedMessages } from '../support/messages';
+
+describe('provider switching by configuration', () => {
+  let database: TestDatabase;
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    gateway = await startTestGateway(testConfig(database, { PROVIDERS: 'paypal' }), database);
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await database?.drop();
+  });
+
+  it('answers 404 on a disabled provider endpoint and stores nothing for it', async () => {
+    const post = await gateway.post('/ipn/2checkout', fixture('2checkout', 'ipn-pending.txt'));
+    expect(post.status).toBe(404);
+    expect((await fetch(`${gateway.url}/lcn/2checkout`)).status).toBe(404);
+    expect(await storedMessages(gateway.db)).toHaveLength(0);
+    expect((await gateway.post('/ipn/paypal', fixture('paypal', 'web_accept-completed.txt'))).status).toBe(
+      200,
+    );
+  });
+
+  it('serves /healthz and a /readyz that checks PostgreSQL and Redis', async () => {
+    expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${gateway.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', redis: 'ok' } });
+  });
+});
+
+describe('Redis unreachable at readiness', () => {
+  let database: TestDatabase;
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    gateway = await startTestGateway(testConfig(database, { REDIS_URL: 'redis://127.0.0.1:1' }), database);
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await database?.drop();
+  });
+
+  it('reports not ready, but still stores and acknowledges notifications', async () => {
+    const ready = await fetch(`${gateway.url}/readyz`);
+    expect(ready.status).toBe(503);
+    const response = await gateway.post('/ipn/2checkout', fixture('2checkout', 'ipn-refund.txt'));
+    expect(response.status).toBe(200);
+    expect(await response.text()).toMatch(/^<sig algo="sha3-256"/);
+    expect(await storedEvents(gateway.db)).toHaveLength(1);
+  });
+});
+
+describe('embedded PGlite when no DATABASE_URL is set', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'ipn-gateway-pglite-'));
+  const prefix = testQueuePrefix();
+  const env = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    TWOCHECKOUT_SECRET_KEY: TWOCHECKOUT_TEST_KEY,
+    LOG_LEVEL: 'silent',
+  };
+  afterAll(async () => {
+    await deleteQueueKeys(prefix);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('migrates, stores, generates and keeps an admin token, and keeps data across restarts', async () => {
+    const first = await startTestGateway(loadConfig(env));
+    expect(first.db.kind).toBe('pglite');
+    expect(first.adminTokenGenerated).toBe(true);
+    const response = await first.post('/ipn/2checkout', fixture('2checkout', 'ipn-pending.txt'));
+    expect(response.status).toBe(200);
+    const events = await storedEvents(first.db);
+    expect(events.map((event) => event.type)).toEqual(['payment.pending']);
+    const token = first.adminToken;
+    await first.stop();
+
+    const second = await startTestGateway(loadConfig(env));
+    expect(second.adminTokenGenerated).toBe(false);
+    expect(second.adminToken).toBe(token);
+    expect((await storedEvents(second.db)).map((event) => event.type)).toEqual(['payment.pending']);
+    const again = await second.post('/ipn/2checkout', fixture('2checkout', 'ipn-pending.txt'));
+    expect(again.status).toBe(200);
+    expect((await storedMessages(second.db)).map((message) => message.status)).toEqual([
+      'verified',
+      'duplicate',
+    ]);
+    await second.stop();
+  }, 120_000);
+});
