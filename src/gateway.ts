@@ -3,25 +3,31 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { PROVIDER_PLUGINS } from '../providers/index';
+import { PROVIDER_IDS, PROVIDER_PLUGINS } from '../providers/index';
 import type { ConfiguredProvider, ProviderSettings } from '../providers/types';
 import { resolveAdminToken } from './admin-token';
+import { createAdminApi } from './api/index';
 import type { Config } from './config/config';
 import { type DbHandle, openPglite, openPostgres } from './db/client';
+import { DeliveryWorker, observeAttempt } from './delivery/delivery-worker';
+import { HttpSender } from './delivery/http-sender';
 import { createApp } from './http/app';
-import { healthRoutes } from './http/health-routes';
 import { ingestRoutes } from './http/ingest-routes';
+import { opsRoutes } from './http/ops-routes';
 import type { FollowUps, IngestDeps } from './ingest/ingest';
 import { createLogger, type Logger } from './logger';
+import { GatewayMetrics } from './metrics/metrics';
 import { JobDispatcher } from './queue/dispatcher';
-import { deliveryJob, QUEUE_NAMES, verifyJob, verifyJobSchema } from './queue/jobs';
+import { deliveryJob, deliveryJobSchema, QUEUE_NAMES, verifyJob, verifyJobSchema } from './queue/jobs';
 import { Reconciler } from './queue/reconciler';
 import { createProducerConnection } from './queue/redis';
+import { resolveRedis } from './queue/redis-server';
 import { startWorkers, type WorkerPool, type WorkerSpec } from './queue/workers';
 import { PaypalVerifier } from './verify/paypal-verifier';
 
 export interface Gateway {
   config: Config;
+  metrics: GatewayMetrics;
   logger: Logger;
   db: DbHandle;
   dispatcher: JobDispatcher;
@@ -29,6 +35,7 @@ export interface Gateway {
   providers: ConfiguredProvider[];
   adminToken: string;
   adminTokenGenerated: boolean;
+  redisUrl: string;
   /** Base URL of the HTTP server, when this role serves HTTP. */
   url: string | null;
   stop(): Promise<void>;
@@ -77,6 +84,8 @@ function listen(app: { fetch: (request: Request) => Response | Promise<Response>
 }
 
 const SHUTDOWN_STEP_MS = 5_000;
+// A claimed delivery's lease (and BullMQ's job lock) outlasts the HTTP timeout by this much.
+const LEASE_MARGIN_MS = 5_000;
 
 /** Waits for `work`, but never longer than `ms`; failures are ignored (we are stopping anyway). */
 async function bounded(work: Promise<unknown> | undefined, ms: number): Promise<void> {
@@ -108,7 +117,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   );
 
   const providers = configureProviders(config);
-  const producer: Redis = createProducerConnection(config.redisUrl);
+  const redis = await resolveRedis(config.redisUrl, config.dataDir, logger);
+  const producer: Redis = createProducerConnection(redis.url);
   producer.on('error', () => {}); // reported through readiness and the dispatcher's warnings
   const queueOptions = { connection: producer, prefix: config.queuePrefix };
   const queues = {
@@ -117,6 +127,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   };
   for (const queue of Object.values(queues)) queue.on('error', () => {});
   const dispatcher = new JobDispatcher(queues, logger);
+  const metrics = new GatewayMetrics(async () => ({
+    [QUEUE_NAMES.verify]: await queues.verify.getJobCounts('waiting', 'delayed', 'active', 'failed'),
+    [QUEUE_NAMES.delivery]: await queues.delivery.getJobCounts('waiting', 'delayed', 'active', 'failed'),
+  }));
 
   const followUps: FollowUps = {
     verifyMessage: (messageId, attempt) => dispatcher.enqueue('verify', [verifyJob(messageId, attempt)]),
@@ -136,17 +150,24 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       followUps,
       maxBodyBytes: config.maxBodyBytes,
       storeTimeoutMs: config.storeTimeoutMs,
+      metrics,
     };
     const app = createApp(logger);
     app.route(
       '/',
-      healthRoutes({ database: () => db.ping(), redis: async () => void (await producer.ping()) }),
+      opsRoutes({
+        database: () => db.ping(),
+        redis: async () => void (await producer.ping()),
+        metrics: () => metrics.render(),
+      }),
     );
     app.route('/', ingestRoutes({ deps: ingestDeps, providers, trustProxy: config.trustProxy }));
+    app.route('/api', createAdminApi({ db, dispatcher, adminToken, logger, providerIds: PROVIDER_IDS }));
     ({ server, url } = await listen(app, config));
   }
 
   let workers: WorkerPool | null = null;
+  let sender: HttpSender | null = null;
   let reconciler: Reconciler | null = null;
   if (config.role !== 'server') {
     const specs: WorkerSpec<unknown>[] = [];
@@ -160,6 +181,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         verifier: paypal.deferredVerifier,
         timeoutMs: config.paypal.verifyTimeoutMs,
         retryScheduleMs: config.paypal.verifyRetryScheduleMs,
+        metrics,
       });
       specs.push({
         queue: 'verify',
@@ -169,13 +191,31 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         handle: (job) => verifier.handle(job as never),
       });
     }
-    workers = startWorkers(config.redisUrl, config.queuePrefix, specs, logger);
+    sender = new HttpSender(config.delivery.concurrency);
+    const deliveryWorker = new DeliveryWorker({
+      db,
+      logger,
+      dispatcher,
+      sender,
+      timeoutMs: config.delivery.timeoutMs,
+      retryScheduleMs: config.delivery.retryScheduleMs,
+      leaseMs: config.delivery.timeoutMs + LEASE_MARGIN_MS,
+      onAttempt: (attempt, delivery) => observeAttempt(metrics, attempt, delivery),
+    });
+    specs.push({
+      queue: 'delivery',
+      concurrency: config.delivery.concurrency,
+      lockDurationMs: config.delivery.timeoutMs + LEASE_MARGIN_MS,
+      parse: (data) => deliveryJobSchema.parse(data),
+      handle: (job) => deliveryWorker.handle(job as never),
+    });
+    workers = startWorkers(redis.url, config.queuePrefix, specs, logger);
     reconciler = new Reconciler({
       db,
       dispatcher,
       logger,
       intervalMs: config.reconcileIntervalMs,
-      overdueAfterMs: Math.max(config.reconcileIntervalMs, 10_000),
+      overdueAfterMs: config.reconcileIntervalMs,
     });
     reconciler.start();
   }
@@ -187,9 +227,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       if (server) await bounded(closeServer(server), SHUTDOWN_STEP_MS);
       await bounded(reconciler?.stop(), SHUTDOWN_STEP_MS);
       await workers?.close(config.delivery.timeoutMs + SHUTDOWN_STEP_MS);
+      await bounded(sender?.close(), SHUTDOWN_STEP_MS);
       await bounded(dispatcher.drain(), SHUTDOWN_STEP_MS);
       await bounded(Promise.all(Object.values(queues).map((queue) => queue.close())), SHUTDOWN_STEP_MS);
       producer.disconnect();
+      await redis.stop();
       if (!options.db) await bounded(db.close(), SHUTDOWN_STEP_MS);
     })();
     return stopping;
@@ -197,6 +239,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
   return {
     config,
+    metrics,
     logger,
     db,
     dispatcher,
@@ -204,6 +247,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     providers,
     adminToken,
     adminTokenGenerated,
+    redisUrl: redis.url,
     url,
     stop,
   };

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config/config';
 import { startGateway } from './gateway';
+import { RedisUnavailableError } from './queue/redis-server';
 
 function loadDotEnv(): void {
   // A .env file may supply settings; variables already in the environment win.
@@ -20,9 +21,20 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const gateway = await startGateway(config);
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await startGateway(config);
+  } catch (error) {
+    if (error instanceof RedisUnavailableError) {
+      console.error(`ipn-gateway cannot start: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
   const { logger } = gateway;
-  const lines = [`ipn-gateway started (role ${config.role}, ${gateway.db.kind} database)`];
+  const lines = [
+    `ipn-gateway started (role ${config.role}, ${gateway.db.kind} database, Redis ${gateway.redisUrl})`,
+  ];
   if (gateway.url) {
     for (const provider of gateway.providers) {
       for (const endpoint of provider.endpoints)

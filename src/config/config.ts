@@ -84,7 +84,7 @@ const envSchema = z.object({
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
   DATABASE_URL: z.preprocess(emptyAsUndefined, url(['postgres:', 'postgresql:']).optional()),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
-  REDIS_URL: z.preprocess(emptyAsUndefined, url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379')),
+  REDIS_URL: z.preprocess(emptyAsUndefined, url(['redis:', 'rediss:']).optional()),
   QUEUE_PREFIX: z.preprocess(
     emptyAsUndefined,
     z
@@ -124,7 +124,8 @@ export interface Config {
   host: string;
   databaseUrl: string | null;
   dataDir: string;
-  redisUrl: string;
+  /** Null when unset: the gateway then finds or starts a Redis itself. */
+  redisUrl: string | null;
   queuePrefix: string;
   role: Role;
   adminToken: string | null;
@@ -180,7 +181,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: values.HOST,
     databaseUrl: values.DATABASE_URL ?? null,
     dataDir: values.DATA_DIR,
-    redisUrl: values.REDIS_URL,
+    redisUrl: values.REDIS_URL ?? null,
     queuePrefix: values.QUEUE_PREFIX,
     role: values.ROLE,
     adminToken: values.ADMIN_TOKEN ?? null,

@@ -11,6 +11,7 @@ import type { DbHandle } from '../db/client';
 import { serializeEvent } from '../events/event-body';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
+import type { GatewayMetrics } from '../metrics/metrics';
 import {
   type InboundRecord,
   type NewEvent,
@@ -56,6 +57,7 @@ export interface IngestDeps {
   maxBodyBytes: number;
   /** How long a store may wait for PostgreSQL before the provider gets 503 (it will retry). */
   storeTimeoutMs: number;
+  metrics?: GatewayMetrics;
 }
 
 export function buildNewEvent(
@@ -165,6 +167,7 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
     stored = await store();
   } catch (error) {
     log.error({ err: error }, 'could not store inbound message; answering 503 so the provider retries');
+    deps.metrics?.notifications.inc({ provider: record.provider, kind: record.kind, outcome: 'unstored' });
     return {
       answer: { kind: 'problem', status: 503, detail: 'the message could not be stored; please retry' },
       messageId: record.id,
@@ -176,6 +179,7 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
     { status: stored.status, eventId: stored.eventId, deliveries: stored.deliveryIds.length },
     'message stored',
   );
+  deps.metrics?.notifications.inc({ provider: record.provider, kind: record.kind, outcome: stored.status });
   if (stored.status === 'pending') deps.followUps.verifyMessage(record.id, 0);
   if (stored.deliveryIds.length > 0) deps.followUps.deliver(stored.deliveryIds);
   return { answer, messageId: record.id, stored };

@@ -7,6 +7,7 @@ import type { DbHandle } from '../db/client';
 import { buildNewEvent } from '../ingest/ingest';
 import { recordVerified, scheduleVerifyRetry, settleWithoutEvent } from '../ingest/message-store';
 import type { Logger } from '../logger';
+import type { GatewayMetrics } from '../metrics/metrics';
 import type { JobDispatcher } from '../queue/dispatcher';
 import { deliveryJob, type VerifyJob, verifyJob } from '../queue/jobs';
 
@@ -22,6 +23,7 @@ export interface PaypalVerifierDeps {
   verifier: DeferredVerifier;
   timeoutMs: number;
   retryScheduleMs: number[];
+  metrics?: GatewayMetrics;
 }
 
 interface PendingMessage extends Record<string, unknown> {
@@ -88,8 +90,11 @@ export class PaypalVerifier {
     const receivedAt = new Date(message.received_at);
     const log = logger.child({ messageId: message.id, attempt: job.attempt + 1 });
     const result = await this.postback(rawBody);
+    const count = (outcome: string) =>
+      this.deps.metrics?.verifications.inc({ provider: this.deps.providerId, result: outcome });
 
     if (result.verdict === 'invalid') {
+      count('invalid');
       log.warn('PayPal answered INVALID: message not forwarded');
       await settleWithoutEvent(
         db,
@@ -100,16 +105,19 @@ export class PaypalVerifier {
       return;
     }
     if (result.verdict === 'retry') {
+      count('retry');
       await this.scheduleRetry(message.id, job.attempt + 1, receivedAt, result.detail);
       return;
     }
 
     const decision = this.deps.verifier.afterVerified(rawBody);
     if (decision.outcome === 'rejected') {
+      count('rejected');
       log.warn({ reason: decision.reason }, 'verified message rejected');
       await settleWithoutEvent(db, message.id, 'rejected', decision.reason);
       return;
     }
+    count('verified');
     const event = buildNewEvent(decision.idempotencyKey, decision.event, this.deps.providerId, receivedAt);
     const stored = await recordVerified(
       db,

@@ -1,0 +1,161 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { AppError } from '../../http/problem';
+import {
+  createSubscriber,
+  deleteSubscriber,
+  MAX_ENABLED_SUBSCRIBERS,
+  rotateSubscriberSecret,
+  updateSubscriber,
+} from '../../subscribers/subscriber-service';
+import type { AdminApiDeps } from '../deps';
+import { getSubscriber, getSubscriberSecrets, listSubscribers } from '../queries/subscribers';
+import { json, jsonBody, PROBLEMS } from '../responses';
+import {
+  CreatedSubscriberSchema,
+  CreateSubscriberSchema,
+  IdParamsSchema,
+  PageQuerySchema,
+  RotatedSecretSchema,
+  SubscriberPageSchema,
+  SubscriberSchema,
+  SubscriberSecretsSchema,
+  UpdateSubscriberSchema,
+} from '../schemas';
+
+const tags = ['subscribers'];
+const notFound = (id: string) => new AppError(404, `no subscriber ${id}`);
+
+const createSubscriberRoute = createRoute({
+  method: 'post',
+  path: '/subscribers',
+  tags,
+  summary: 'Create a subscriber',
+  description: `At most ${MAX_ENABLED_SUBSCRIBERS} subscribers can be enabled at once; a fifth enabled one is a 409.`,
+  request: { body: jsonBody(CreateSubscriberSchema) },
+  responses: {
+    201: json('The subscriber, with its signing secret', CreatedSubscriberSchema),
+    400: PROBLEMS[400],
+    401: PROBLEMS[401],
+    409: PROBLEMS[409],
+    415: PROBLEMS[415],
+    422: PROBLEMS[422],
+  },
+});
+
+const listSubscribersRoute = createRoute({
+  method: 'get',
+  path: '/subscribers',
+  tags,
+  summary: 'List subscribers, newest first',
+  request: { query: PageQuerySchema },
+  responses: {
+    200: json('A page of subscribers', SubscriberPageSchema),
+    401: PROBLEMS[401],
+    422: PROBLEMS[422],
+  },
+});
+
+const getSubscriberRoute = createRoute({
+  method: 'get',
+  path: '/subscribers/{id}',
+  tags,
+  summary: 'Read a subscriber',
+  request: { params: IdParamsSchema },
+  responses: { 200: json('The subscriber', SubscriberSchema), 401: PROBLEMS[401], 404: PROBLEMS[404] },
+});
+
+const getSecretRoute = createRoute({
+  method: 'get',
+  path: '/subscribers/{id}/secret',
+  tags,
+  summary: "Read a subscriber's signing secrets",
+  request: { params: IdParamsSchema },
+  responses: {
+    200: json('The current secret and, during a rotation, the previous one', SubscriberSecretsSchema),
+    401: PROBLEMS[401],
+    404: PROBLEMS[404],
+  },
+});
+
+const updateSubscriberRoute = createRoute({
+  method: 'patch',
+  path: '/subscribers/{id}',
+  tags,
+  summary: 'Change a subscriber',
+  description: `Enabling a subscriber while ${MAX_ENABLED_SUBSCRIBERS} others are enabled is a 409.`,
+  request: { params: IdParamsSchema, body: jsonBody(UpdateSubscriberSchema) },
+  responses: {
+    200: json('The changed subscriber', SubscriberSchema),
+    400: PROBLEMS[400],
+    401: PROBLEMS[401],
+    404: PROBLEMS[404],
+    409: PROBLEMS[409],
+    415: PROBLEMS[415],
+    422: PROBLEMS[422],
+  },
+});
+
+const deleteSubscriberRoute = createRoute({
+  method: 'delete',
+  path: '/subscribers/{id}',
+  tags,
+  summary: 'Remove a subscriber',
+  description: 'It stops receiving events; its deliveries stay visible.',
+  request: { params: IdParamsSchema },
+  responses: { 204: { description: 'Removed' }, 401: PROBLEMS[401], 404: PROBLEMS[404] },
+});
+
+const rotateSecretRoute = createRoute({
+  method: 'post',
+  path: '/subscribers/{id}/rotate-secret',
+  tags,
+  summary: 'Replace the signing secret',
+  description: 'Deliveries are signed with both the new and the previous secret for 24 hours.',
+  request: { params: IdParamsSchema },
+  responses: {
+    200: json('The new secret', RotatedSecretSchema),
+    401: PROBLEMS[401],
+    404: PROBLEMS[404],
+  },
+});
+
+export function registerSubscriberRoutes(api: OpenAPIHono, deps: AdminApiDeps): void {
+  api.openapi(createSubscriberRoute, async (c) => {
+    const created = await createSubscriber(deps.db, c.req.valid('json'), deps.providerIds);
+    return c.json(created, 201);
+  });
+
+  api.openapi(listSubscribersRoute, async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    return c.json(await listSubscribers(deps.db, { limit, afterId: cursor }), 200);
+  });
+
+  api.openapi(getSubscriberRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const subscriber = await getSubscriber(deps.db, id);
+    if (!subscriber) throw notFound(id);
+    return c.json(subscriber, 200);
+  });
+
+  api.openapi(getSecretRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const secrets = await getSubscriberSecrets(deps.db, id);
+    if (!secrets) throw notFound(id);
+    return c.json(secrets, 200);
+  });
+
+  api.openapi(updateSubscriberRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const updated = await updateSubscriber(deps.db, id, c.req.valid('json'), deps.providerIds);
+    return c.json(updated, 200);
+  });
+
+  api.openapi(deleteSubscriberRoute, async (c) => {
+    await deleteSubscriber(deps.db, c.req.valid('param').id);
+    return c.body(null, 204);
+  });
+
+  api.openapi(rotateSecretRoute, async (c) => {
+    return c.json(await rotateSubscriberSecret(deps.db, c.req.valid('param').id), 200);
+  });
+}

@@ -1,0 +1,134 @@
+// One delivery attempt per job: claim (lease) → sign → POST → record → schedule the next one.
+// PostgreSQL holds the schedule; the BullMQ job for the next attempt is only a wake-up call,
+// re-created by the reconciler if Redis loses it.
+import type { DbHandle } from '../db/client';
+import type { Logger } from '../logger';
+import type { GatewayMetrics } from '../metrics/metrics';
+import type { JobDispatcher } from '../queue/dispatcher';
+import { type DeliveryJob, deliveryJob } from '../queue/jobs';
+import {
+  type AttemptRecord,
+  type ClaimedDelivery,
+  claimDelivery,
+  parkDelivery,
+  recordAttempt,
+} from './delivery-store';
+import type { HttpSender, SendResult } from './http-sender';
+import { nextRetry } from './retry-policy';
+import { webhookHeaders } from './signer';
+
+const USER_AGENT = 'ipn-gateway/0.1 (+https://www.standardwebhooks.com)';
+
+export type AttemptObserver = (attempt: AttemptRecord, delivery: ClaimedDelivery) => void;
+
+export interface DeliveryWorkerDeps {
+  db: DbHandle;
+  logger: Logger;
+  dispatcher: JobDispatcher;
+  sender: HttpSender;
+  timeoutMs: number;
+  retryScheduleMs: number[];
+  /** Lease on a claimed delivery; must outlast one attempt. */
+  leaseMs: number;
+  onAttempt?: AttemptObserver;
+}
+
+function requestFor(delivery: ClaimedDelivery, now: Date) {
+  const raw = delivery.format === 'raw' && delivery.rawBody !== null;
+  const body = raw ? (delivery.rawBody as Buffer) : delivery.eventBody;
+  const contentType = raw
+    ? (delivery.rawContentType ?? 'application/x-www-form-urlencoded')
+    : 'application/json';
+  const secrets = {
+    current: delivery.secret,
+    previous: delivery.previousSecret,
+    previousExpiresAt: delivery.previousSecretExpiresAt,
+  };
+  return {
+    body,
+    headers: {
+      'content-type': contentType,
+      'user-agent': USER_AGENT,
+      ...webhookHeaders(secrets, delivery.eventId, body, now),
+    },
+  };
+}
+
+function failureText(result: SendResult): string | null {
+  if (!result.ok) return result.error;
+  return result.statusCode >= 200 && result.statusCode < 300 ? null : `HTTP ${result.statusCode}`;
+}
+
+/** Counts an attempt by outcome and, on success, how long the event took to arrive. */
+export function observeAttempt(
+  metrics: GatewayMetrics,
+  attempt: AttemptRecord,
+  delivery: ClaimedDelivery,
+): void {
+  let outcome = 'succeeded';
+  if (attempt.outcome !== 'succeeded') {
+    if (attempt.statusCode !== null) outcome = 'http_error';
+    else outcome = attempt.error?.startsWith('timeout') ? 'timeout' : 'network_error';
+  }
+  metrics.deliveryAttempts.inc({ outcome, trigger: attempt.trigger });
+  if (outcome === 'succeeded') {
+    const finishedAt = attempt.startedAt.getTime() + attempt.durationMs;
+    metrics.deliveryLatency.observe(Math.max(0, finishedAt - delivery.eventReceivedAt.getTime()) / 1000);
+  }
+}
+
+export class DeliveryWorker {
+  constructor(private readonly deps: DeliveryWorkerDeps) {}
+
+  async handle(job: DeliveryJob): Promise<void> {
+    const { db, logger } = this.deps;
+    const delivery = await claimDelivery(db, job.deliveryId, job.attempt, this.deps.leaseMs);
+    if (!delivery) return; // stale job, finished delivery, or an attempt already in flight
+    if (!delivery.subscriberActive) {
+      await parkDelivery(db, delivery.id, 'subscriber is disabled or removed; retry after enabling it');
+      return;
+    }
+
+    const startedAt = new Date();
+    const { body, headers } = requestFor(delivery, startedAt);
+    const result = await this.deps.sender.send({
+      url: delivery.url,
+      body,
+      headers,
+      timeoutMs: this.deps.timeoutMs,
+    });
+    const number = delivery.attemptCount + 1;
+    const error = failureText(result);
+    const decision =
+      error === null
+        ? null
+        : nextRetry(this.deps.retryScheduleMs, number, result.ok ? result.retryAfterMs : null);
+    const record: AttemptRecord = {
+      deliveryId: delivery.id,
+      number,
+      startedAt,
+      durationMs: result.durationMs,
+      statusCode: result.ok ? result.statusCode : null,
+      error: result.ok ? null : result.error,
+      responseBody: result.ok ? result.responseExcerpt : null,
+      trigger: job.trigger,
+      failure: error,
+      outcome: decision === null ? 'succeeded' : decision.retry ? 'pending' : 'failed',
+      nextAttemptAt: decision?.retry ? new Date(Date.now() + decision.delayMs) : null,
+    };
+    await recordAttempt(db, record);
+    this.deps.onAttempt?.(record, delivery);
+
+    const log = logger.child({ deliveryId: delivery.id, eventId: delivery.eventId, attempt: number });
+    if (record.outcome === 'succeeded') {
+      log.debug({ durationMs: result.durationMs }, 'delivered');
+    } else if (decision?.retry) {
+      log.info({ error, retryInMs: decision.delayMs }, 'delivery attempt failed; will retry');
+      this.deps.dispatcher.enqueue('delivery', [
+        deliveryJob(delivery.id, number, 'scheduled', decision.delayMs),
+      ]);
+    } else {
+      log.warn({ error }, 'delivery failed: retry schedule used up');
+    }
+  }
+}

@@ -1,0 +1,88 @@
+// One keep-alive connection pool for every subscriber POST; no redirects are followed (a 3xx is
+// a failed attempt, like any non-2xx), and the whole attempt is bounded by one timeout.
+import { Agent, request } from 'undici';
+
+export const RESPONSE_EXCERPT_BYTES = 4096;
+// Past this we stop reading and drop the connection rather than download a huge answer.
+const MAX_DRAIN_BYTES = 1024 * 1024;
+
+export interface SendRequest {
+  url: string;
+  body: string | Buffer;
+  headers: Record<string, string>;
+  timeoutMs: number;
+}
+
+export type SendResult =
+  | { ok: true; statusCode: number; responseExcerpt: string; retryAfterMs: number | null; durationMs: number }
+  | { ok: false; error: string; durationMs: number };
+
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | null {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return null;
+  if (/^\s*\d+\s*$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+function describeError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError' || error.name === 'AbortError') return `timeout after ${timeoutMs} ms`;
+    const code =
+      (error as NodeJS.ErrnoException).code ?? (error.cause as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ECONNREFUSED') return 'connection refused';
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `host not found (${code})`;
+    return code ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}
+
+export class HttpSender {
+  private readonly agent: Agent;
+
+  constructor(connectionsPerOrigin = 64) {
+    this.agent = new Agent({ connections: connectionsPerOrigin, keepAliveTimeout: 30_000, pipelining: 1 });
+  }
+
+  async send({ url, body, headers, timeoutMs }: SendRequest): Promise<SendResult> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const response = await request(url, { method: 'POST', body, headers, dispatcher: this.agent, signal });
+      const chunks: Buffer[] = [];
+      let kept = 0;
+      let read = 0;
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        read += chunk.length;
+        if (kept < RESPONSE_EXCERPT_BYTES) {
+          const part = chunk.subarray(0, RESPONSE_EXCERPT_BYTES - kept);
+          chunks.push(part);
+          kept += part.length;
+        }
+        if (read > MAX_DRAIN_BYTES) {
+          response.body.destroy();
+          break;
+        }
+      }
+      return {
+        ok: true,
+        statusCode: response.statusCode,
+        responseExcerpt: Buffer.concat(chunks).toString('utf8'),
+        retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+        durationMs: elapsed(),
+      };
+    } catch (error) {
+      return {
+        ok: false,
+        error: describeError(signal.aborted ? signal.reason : error, timeoutMs),
+        durationMs: elapsed(),
+      };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
