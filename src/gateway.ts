@@ -7,6 +7,7 @@ import { PROVIDER_IDS, PROVIDER_PLUGINS } from '../providers/index';
 import type { ConfiguredProvider, ProviderSettings } from '../providers/types';
 import { resolveAdminToken } from './admin-token';
 import { createAdminApi } from './api/index';
+import { createDashboard } from './dashboard/index';
 import type { Config } from './config/config';
 import { type DbHandle, openPglite, openPostgres } from './db/client';
 import { DeliveryWorker, observeAttempt } from './delivery/delivery-worker';
@@ -127,10 +128,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   };
   for (const queue of Object.values(queues)) queue.on('error', () => {});
   const dispatcher = new JobDispatcher(queues, logger);
-  const metrics = new GatewayMetrics(async () => ({
+  const queueCounts = async () => ({
     [QUEUE_NAMES.verify]: await queues.verify.getJobCounts('waiting', 'delayed', 'active', 'failed'),
     [QUEUE_NAMES.delivery]: await queues.delivery.getJobCounts('waiting', 'delayed', 'active', 'failed'),
-  }));
+  });
+  const metrics = new GatewayMetrics(queueCounts);
 
   const followUps: FollowUps = {
     verifyMessage: (messageId, attempt) => dispatcher.enqueue('verify', [verifyJob(messageId, attempt)]),
@@ -163,6 +165,22 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     );
     app.route('/', ingestRoutes({ deps: ingestDeps, providers, trustProxy: config.trustProxy }));
     app.route('/api', createAdminApi({ db, dispatcher, adminToken, logger, providerIds: PROVIDER_IDS }));
+    const endpoints = providers.flatMap((provider) =>
+      provider.endpoints.map((endpoint) => ({ provider: provider.id, kind: endpoint.kind, path: endpoint.path })),
+    );
+    app.route(
+      '/dashboard',
+      createDashboard({
+        db,
+        dispatcher,
+        adminToken,
+        logger,
+        providerIds: PROVIDER_IDS,
+        endpoints,
+        queueCounts,
+        metrics,
+      }),
+    );
     ({ server, url } = await listen(app, config));
   }
 

@@ -1,6 +1,7 @@
 // Thin routes: read the bytes, hand them to ingest(), map the outcome to the provider's answer.
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Context, Hono } from 'hono';
+import type { RequestIdVariables } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ConfiguredProvider, ProviderEndpoint } from '../../providers/types';
 import { type IngestDeps, ingest } from '../ingest/ingest';
@@ -35,8 +36,12 @@ export interface IngestRouteOptions {
   trustProxy: boolean;
 }
 
-export function ingestRoutes({ deps, providers, trustProxy }: IngestRouteOptions): Hono {
-  const app = new Hono();
+export function ingestRoutes({
+  deps,
+  providers,
+  trustProxy,
+}: IngestRouteOptions): Hono<{ Variables: RequestIdVariables }> {
+  const app = new Hono<{ Variables: RequestIdVariables }>();
   const mount = (provider: ConfiguredProvider, endpoint: ProviderEndpoint) => {
     if (endpoint.answersGet) app.get(endpoint.path, (c) => c.body(null, 200));
     app.post(endpoint.path, async (c) => {
@@ -52,6 +57,7 @@ export function ingestRoutes({ deps, providers, trustProxy }: IngestRouteOptions
         headers: storableHeaders(c.req.raw),
         remoteAddr: remoteAddress(c, trustProxy),
         receivedAt,
+        requestId: c.get('requestId'),
       });
       const { answer } = outcome;
       if (answer.kind === 'problem') {

@@ -32,6 +32,8 @@ export interface InboundHttpMessage {
   headers: Record<string, string>;
   remoteAddr: string | null;
   receivedAt: Date;
+  /** The HTTP request id, for the logs. */
+  requestId?: string;
 }
 
 /** What the HTTP layer sends: the provider's own answer, or a problem for errors. */
@@ -117,7 +119,12 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
     remoteAddr: message.remoteAddr,
     rawBody: message.rawBody ?? message.bodyPrefix ?? Buffer.alloc(0),
   };
-  const log = logger.child({ messageId: record.id, provider: record.provider, kind: record.kind });
+  const log = logger.child({
+    requestId: message.requestId,
+    messageId: record.id,
+    provider: record.provider,
+    kind: record.kind,
+  });
 
   let answer: IngestAnswer;
   let store: () => Promise<StoreResult>;

@@ -51,6 +51,23 @@ describe('admin API authentication and OpenAPI document', () => {
     expectProblem(await adminClient(gateway).get('/no-such-route'), 404);
   });
 
+  it('serves a reference page at /api/docs, from the same document, without a token', async () => {
+    const response = await fetch(`${gateway.url}/api/docs`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    const html = await response.text();
+    for (const path of [
+      '/api/subscribers',
+      '/api/deliveries/{id}/retry',
+      '/api/messages/{id}',
+      '/api/openapi.json',
+    ]) {
+      expect(html).toContain(path);
+    }
+    expect(html).toContain('Schemas');
+    expect(html).not.toContain('<script');
+  });
+
   it('serves the OpenAPI 3.1 document without a token', async () => {
     const response = await fetch(`${gateway.url}/api/openapi.json`);
     expect(response.status).toBe(200);

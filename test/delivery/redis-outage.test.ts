@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSubscriber } from '../support/admin-client';
 import { createTestDatabase, type TestDatabase } from '../support/database';

@@ -1,0 +1,75 @@
+// The admin API shapes the CLI reads (SPEC section 5; src/api/schemas.ts has the full ones).
+
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
+export interface Subscriber {
+  id: string;
+  url: string;
+  description: string | null;
+  enabled: boolean;
+  event_types: string[];
+  providers: string[];
+  format: 'event' | 'raw';
+  created_at: string;
+}
+
+export interface CreatedSubscriber extends Subscriber {
+  secret: string;
+}
+
+export interface RotatedSecret {
+  secret: string;
+  previous_secret_expires_at: string;
+}
+
+export interface Delivery {
+  id: string;
+  event_id: string;
+  subscriber_id: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempt_count: number;
+  next_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  updated_at: string;
+}
+
+export interface RetryAccepted {
+  id: string;
+  status: 'pending';
+  attempt: number;
+}
+
+export interface BulkRetryResult {
+  count: number;
+  delivery_ids: string[];
+}
+
+export interface PaymentEvent {
+  id: string;
+  type: string;
+  provider: string;
+  livemode: boolean;
+  occurred_at: string;
+  received_at: string;
+  data: {
+    transaction_id: string | null;
+    subscription_id: string | null;
+    amount: string | null;
+    currency: string | null;
+    customer: { email: string | null };
+  };
+}
+
+export interface InboundMessage {
+  id: string;
+  provider: string;
+  kind: string;
+  received_at: string;
+  status: string;
+  reason: string | null;
+  event_id: string | null;
+}

@@ -1,0 +1,121 @@
+// `simulate 2checkout`: signed IPNs/LCNs posted to the gateway, each read receipt checked.
+import { type Command, Option } from 'commander';
+import type { SignatureAlgorithm } from '../../../providers/2checkout/signature';
+import { CliError, EXIT_USAGE } from '../cli-error';
+import { gatewayUrlOption, integerIn } from '../options';
+import { examples } from '../output/help';
+import { printLine } from '../output/print';
+import { sendTwocheckoutMessages, type TwocheckoutSendResult } from '../simulate/send-twocheckout';
+import { randomTwocheckoutIds } from '../simulate/twocheckout-ids';
+import {
+  buildTwocheckoutMessage,
+  SIGNATURE_ALGORITHMS,
+  TWOCHECKOUT_EVENT_TYPES,
+  TWOCHECKOUT_TYPES,
+  type TwocheckoutEventType,
+} from '../simulate/twocheckout-message';
+
+interface SimulateTwocheckoutOptions {
+  type: TwocheckoutEventType;
+  url: string;
+  secretKey?: string;
+  algorithm: SignatureAlgorithm | 'all';
+  count: number;
+  live?: boolean;
+  dryRun?: boolean;
+}
+
+function typeList(): string {
+  const lines = TWOCHECKOUT_EVENT_TYPES.map(
+    (type) => `  ${type.padEnd(20)} ${TWOCHECKOUT_TYPES[type].summary}`,
+  );
+  return `\nTypes:\n${lines.join('\n')}`;
+}
+
+function report(result: TwocheckoutSendResult, index: number, count: number): void {
+  const { message } = result;
+  const reference =
+    message.kind === 'ipn' ? `REFNO ${message.fields.find(([name]) => name === 'REFNO')?.[1]}` : 'LCN';
+  const receipt = result.receipt.ok
+    ? `receipt OK (${result.receipt.algorithm})`
+    : `receipt problem: ${result.receipt.problem}`;
+  const answer = result.status === 200 ? '' : `; answer: ${result.answer.trim().slice(0, 200)}`;
+  printLine(
+    `[${index + 1}/${count}] 2checkout ${message.expectedType} (${reference}) -> ${result.status}, ${receipt}${answer}`,
+  );
+}
+
+export function registerSimulateTwocheckout(simulate: Command): void {
+  simulate
+    .command('2checkout')
+    .description('post signed 2Checkout IPNs (or LCNs) to the gateway and check each read receipt')
+    .addOption(
+      new Option('--type <type>', 'event type to send')
+        .choices(TWOCHECKOUT_EVENT_TYPES)
+        .default('payment.completed'),
+    )
+    .addOption(gatewayUrlOption())
+    .addOption(
+      new Option('--secret-key <key>', "the account's secret key (the gateway's)").env(
+        'TWOCHECKOUT_SECRET_KEY',
+      ),
+    )
+    .addOption(
+      new Option('--algorithm <algorithm>', 'signature fields to send; the receipt must use the strongest')
+        .choices([...SIGNATURE_ALGORITHMS, 'all'])
+        .default('all'),
+    )
+    .addOption(
+      new Option('--count <n>', 'how many messages, each with a fresh REFNO')
+        .argParser(integerIn(1, 10_000))
+        .default(1),
+    )
+    .option('--live', 'send TEST_ORDER=0 / TEST=0 instead of test notifications')
+    .option('--dry-run', 'print the body instead of sending it')
+    .addHelpText('after', typeList())
+    .addHelpText(
+      'after',
+      examples(
+        'TWOCHECKOUT_SECRET_KEY=AABBCCDDEEFF ipn-gateway simulate 2checkout --type payment.completed',
+        'ipn-gateway simulate 2checkout --type payment.refunded --algorithm md5 --secret-key AABBCCDDEEFF',
+        'ipn-gateway simulate 2checkout --type license.changed --count 3',
+      ),
+    )
+    .action(async (options: SimulateTwocheckoutOptions) => {
+      if (!options.secretKey) {
+        throw new CliError(
+          'no secret key: set TWOCHECKOUT_SECRET_KEY or pass --secret-key <key>',
+          EXIT_USAGE,
+        );
+      }
+      const settings = {
+        type: options.type,
+        secretKey: options.secretKey,
+        algorithms: options.algorithm === 'all' ? SIGNATURE_ALGORITHMS : [options.algorithm],
+        test: options.live !== true,
+      };
+      if (options.dryRun) {
+        for (let sequence = 0; sequence < options.count; sequence++) {
+          const message = buildTwocheckoutMessage({
+            ...settings,
+            ids: randomTwocheckoutIds(),
+            now: new Date(),
+            sequence,
+          });
+          printLine(message.body.toString('latin1'));
+        }
+        return;
+      }
+      let sent = 0;
+      const results = await sendTwocheckoutMessages(
+        { ...settings, gatewayUrl: options.url, count: options.count },
+        (result) => report(result, sent++, options.count),
+      );
+      const failed = results.filter((result) => !result.ok).length;
+      if (failed > 0) {
+        throw new CliError(
+          `${failed} of ${results.length} 2Checkout messages were not accepted with a valid receipt`,
+        );
+      }
+    });
+}

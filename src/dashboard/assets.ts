@@ -1,0 +1,21 @@
+// The stylesheet and script, read once from src/dashboard/assets and served with the pages.
+import { readFileSync } from 'node:fs';
+import type { Hono } from 'hono';
+
+const ASSETS = {
+  'dashboard.css': { type: 'text/css; charset=utf-8', file: 'assets/dashboard.css' },
+  'dashboard.js': { type: 'text/javascript; charset=utf-8', file: 'assets/dashboard.js' },
+} as const;
+
+export function registerAssets(app: Hono): void {
+  for (const [name, asset] of Object.entries(ASSETS)) {
+    const content = readFileSync(new URL(asset.file, import.meta.url), 'utf8');
+    app.get(`/assets/${name}`, (c) =>
+      c.body(content, 200, {
+        'content-type': asset.type,
+        'cache-control': 'public, max-age=300',
+        'x-content-type-options': 'nosniff',
+      }),
+    );
+  }
+}
