@@ -9,4 +9,4 @@ COPY providers ./providers
 COPY drizzle ./drizzle
 USER node
 EXPOSE 3000
-CMD ["npx", "tsx", "src/main.ts"]
+CMD ["node", "--import", "tsx", "src/main.ts"]

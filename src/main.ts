@@ -42,7 +42,9 @@ async function main(): Promise<void> {
     }
     lines.push(`  dashboard: ${gateway.url}/dashboard`);
     lines.push(`  admin API: ${gateway.url}/api (reference: ${gateway.url}/api/docs)`);
-    lines.push(`  health: ${gateway.url}/healthz  readiness: ${gateway.url}/readyz  metrics: ${gateway.url}/metrics`);
+    lines.push(
+      `  health: ${gateway.url}/healthz  readiness: ${gateway.url}/readyz  metrics: ${gateway.url}/metrics`,
+    );
   }
   if (gateway.adminTokenGenerated)
     lines.push(`  admin token (generated, kept under DATA_DIR): ${gateway.adminToken}`);

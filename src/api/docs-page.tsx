@@ -73,8 +73,9 @@ export const DocsPage: FC<{ document: Json }> = ({ document }) => {
           <h1>{String(info.title ?? 'API reference')}</h1>
           <p>{String(info.description ?? '')}</p>
           <p>
-            Base path <code>/api</code>. Send <code>Authorization: Bearer $ADMIN_TOKEN</code>. The machine-readable
-            document is <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI {String(document.openapi)}).
+            Base path <code>/api</code>. Send <code>Authorization: Bearer $ADMIN_TOKEN</code>. The
+            machine-readable document is <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI{' '}
+            {String(document.openapi)}).
           </p>
           {operations(document).map((operation) => (
             <section id={`${operation.method}-${operation.path}`}>

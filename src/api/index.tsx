@@ -2,8 +2,8 @@
 // OpenAPI 3.1 document generated from the same zod route definitions.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { adminAuth } from '../http/admin-auth';
-import { DocsPage } from './docs-page';
 import type { AdminApiDeps } from './deps';
+import { DocsPage } from './docs-page';
 import { apiErrorHandler, validationProblemHook } from './errors';
 import { registerDeliveryRoutes } from './routes/deliveries';
 import { registerEventRoutes } from './routes/events';
@@ -19,7 +19,8 @@ const DOCUMENT_CONFIG = {
   info: {
     title: 'ipn-gateway admin API',
     version: '1.0.0',
-    description: 'Errors are application/problem+json. Lists are newest first, paged by `limit` and `cursor`.',
+    description:
+      'Errors are application/problem+json. Lists are newest first, paged by `limit` and `cursor`.',
   },
   servers: [{ url: '/api' }],
   security: [{ [SECURITY_SCHEME]: [] }],

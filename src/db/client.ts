@@ -48,6 +48,12 @@ export interface DbHandle {
    * query still waiting for a connection by then is withdrawn and the promise rejects.
    */
   rows<T extends Record<string, unknown>>(query: SQL, options?: QueryOptions): Promise<T[]>;
+  /** The same for a fixed statement with positional parameters: no SQL is built per call. */
+  query<T extends Record<string, unknown>>(
+    text: string,
+    params: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<T[]>;
   migrate(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -74,23 +80,29 @@ export function openPostgres(options: PostgresOptions): DbHandle {
     connection: { application_name: 'ipn-gateway' },
   });
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  // Straight to postgres.js: a prepared statement, and a handle to withdraw it on timeout.
+  async function query<T extends Record<string, unknown>>(
+    text: string,
+    params: readonly unknown[],
+    options: QueryOptions = {},
+  ): Promise<T[]> {
+    const pending = client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true });
+    const result = await withTimeout(
+      pending.then((rows) => rows),
+      options.timeoutMs,
+      () => {
+        void pending.cancel();
+      },
+    );
+    return result as unknown as T[];
+  }
   return {
     kind: 'postgres',
     db,
-    async rows<T extends Record<string, unknown>>(query: SQL, options: QueryOptions = {}): Promise<T[]> {
-      // Straight to postgres.js: a prepared statement, and a handle to withdraw it on timeout.
-      const compiled = dialect.sqlToQuery(query);
-      const pending = client.unsafe(compiled.sql, compiled.params as postgres.ParameterOrJSON<never>[], {
-        prepare: true,
-      });
-      const result = await withTimeout(
-        pending.then((rows) => rows),
-        options.timeoutMs,
-        () => {
-          void pending.cancel();
-        },
-      );
-      return result as unknown as T[];
+    query,
+    rows(sqlQuery, options) {
+      const compiled = dialect.sqlToQuery(sqlQuery);
+      return query(compiled.sql, compiled.params, options);
     },
     async migrate() {
       const migrationClient = postgres(options.url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
@@ -121,14 +133,21 @@ export async function openPglite(dataDir: string): Promise<DbHandle> {
   const client = await PGlite.create(directory);
   const pgliteDb = drizzle(client, { schema });
   const db = pgliteDb as unknown as Database;
+  async function query<T extends Record<string, unknown>>(
+    text: string,
+    params: readonly unknown[],
+    options: QueryOptions = {},
+  ): Promise<T[]> {
+    const result = await withTimeout(client.query<T>(text, params as unknown[]), options.timeoutMs, () => {});
+    return result.rows;
+  }
   return {
     kind: 'pglite',
     db,
-    async rows<T extends Record<string, unknown>>(query: SQL, options: QueryOptions = {}): Promise<T[]> {
-      const result = (await withTimeout(db.execute(query), options.timeoutMs, () => {})) as unknown as {
-        rows: T[];
-      };
-      return result.rows;
+    query,
+    rows(sqlQuery, options) {
+      const compiled = dialect.sqlToQuery(sqlQuery);
+      return query(compiled.sql, compiled.params, options);
     },
     async migrate() {
       await migrate(pgliteDb, { migrationsFolder: MIGRATIONS_FOLDER });

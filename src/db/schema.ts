@@ -41,13 +41,15 @@ export const inboundMessages = pgTable(
     verifyError: text('verify_error'),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
+  // Few indexes on purpose: every one is written on the ingest path. Most messages are verified,
+  // so only the others are indexed by status (operators look for rejected, invalid, pending).
   (table) => [
-    index('inbound_messages_provider_key_idx').on(table.provider, table.idempotencyKey),
-    index('inbound_messages_status_idx').on(table.status, table.id),
+    index('inbound_messages_unverified_idx')
+      .on(table.status, table.id)
+      .where(sql`${table.status} <> 'verified'`),
     index('inbound_messages_pending_verify_idx')
       .on(table.nextVerifyAt)
       .where(sql`${table.status} = 'pending'`),
-    index('inbound_messages_event_idx').on(table.eventId),
   ],
 );
 
@@ -71,7 +73,6 @@ export const events = pgTable(
   (table) => [
     uniqueIndex('events_provider_key_uq').on(table.provider, table.idempotencyKey),
     index('events_type_idx').on(table.type, table.id),
-    index('events_provider_idx').on(table.provider, table.id),
     index('events_transaction_idx').on(table.transactionId),
     index('events_order_idx').on(table.orderId),
   ],
@@ -124,7 +125,8 @@ export const deliveries = pgTable(
   },
   (table) => [
     uniqueIndex('deliveries_event_subscriber_uq').on(table.eventId, table.subscriberId),
-    index('deliveries_status_idx').on(table.status, table.id),
+    // Only failed deliveries are listed by status often enough to index; most end succeeded.
+    index('deliveries_failed_idx').on(table.id).where(sql`${table.status} = 'failed'`),
     index('deliveries_subscriber_idx').on(table.subscriberId, table.id),
     index('deliveries_due_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
   ],

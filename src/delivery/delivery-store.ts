@@ -3,6 +3,7 @@
 // same statement; recording the attempt and the delivery's next state is one statement too.
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client';
+import { IS_PENDING } from '../db/predicates';
 
 export interface ClaimedDelivery {
   id: string;
@@ -42,31 +43,38 @@ interface ClaimRow extends Record<string, unknown> {
 
 const toDate = (value: Date | string | null) => (value === null ? null : new Date(value));
 
-export async function claimDelivery(
-  handle: DbHandle,
-  deliveryId: string,
-  expectedAttemptCount: number,
-  leaseMs: number,
-): Promise<ClaimedDelivery | null> {
-  const [row] = await handle.rows<ClaimRow>(sql`
-    with claimed as (
-      update deliveries
-      set lease_until = now() + ${leaseMs} * interval '1 millisecond', updated_at = now()
-      where id = ${deliveryId} and status = 'pending' and attempt_count = ${expectedAttemptCount}
-        and (lease_until is null or lease_until < now())
-      returning id, event_id, subscriber_id, attempt_count
-    )
-    select claimed.id, claimed.attempt_count, e.id as event_id, e.type as event_type,
-           e.received_at as event_received_at, e.body as event_body, s.id as subscriber_id, s.url, s.format,
-           (s.enabled and s.deleted_at is null) as active, s.secret, s.previous_secret,
-           s.previous_secret_expires_at,
-           case when s.format = 'raw' then m.raw_body end as raw_body,
-           case when s.format = 'raw' then m.content_type end as raw_content_type
-    from claimed
-    join events e on e.id = claimed.event_id
-    join subscribers s on s.id = claimed.subscriber_id
-    left join inbound_messages m on m.id = e.message_id`);
-  if (!row) return null;
+// Everything one attempt needs, read in the same statement that takes the lease.
+const CLAIMED_SELECT = `
+  select claimed.id, claimed.attempt_count, e.id as event_id, e.type as event_type,
+         e.received_at as event_received_at, e.body as event_body, s.id as subscriber_id, s.url, s.format,
+         (s.enabled and s.deleted_at is null) as active, s.secret, s.previous_secret,
+         s.previous_secret_expires_at,
+         case when s.format = 'raw' then m.raw_body end as raw_body,
+         case when s.format = 'raw' then m.content_type end as raw_content_type
+  from claimed
+  join events e on e.id = claimed.event_id
+  join subscribers s on s.id = claimed.subscriber_id
+  left join inbound_messages m on m.id = e.message_id`;
+
+const LEASE = `lease_until = now() + $2 * interval '1 millisecond', updated_at = now()`;
+const FREE = '(lease_until is null or lease_until < now())';
+
+const CLAIM_ONE = `
+  with claimed as (
+    update deliveries set ${LEASE}
+    where id = $1 and ${IS_PENDING} and attempt_count = $3 and ${FREE}
+    returning id, event_id, subscriber_id, attempt_count)
+  ${CLAIMED_SELECT}`;
+
+// The first attempt of every delivery of a new event, claimed together (one job per event).
+const CLAIM_FIRST_OF_EVENT = `
+  with claimed as (
+    update deliveries set ${LEASE}
+    where event_id = $1 and ${IS_PENDING} and attempt_count = 0 and ${FREE}
+    returning id, event_id, subscriber_id, attempt_count)
+  ${CLAIMED_SELECT}`;
+
+function toClaimed(row: ClaimRow): ClaimedDelivery {
   return {
     id: row.id,
     attemptCount: row.attempt_count,
@@ -86,6 +94,25 @@ export async function claimDelivery(
   };
 }
 
+export async function claimDelivery(
+  handle: DbHandle,
+  deliveryId: string,
+  expectedAttemptCount: number,
+  leaseMs: number,
+): Promise<ClaimedDelivery | null> {
+  const [row] = await handle.query<ClaimRow>(CLAIM_ONE, [deliveryId, leaseMs, expectedAttemptCount]);
+  return row ? toClaimed(row) : null;
+}
+
+export async function claimFirstAttempts(
+  handle: DbHandle,
+  eventId: string,
+  leaseMs: number,
+): Promise<ClaimedDelivery[]> {
+  const rows = await handle.query<ClaimRow>(CLAIM_FIRST_OF_EVENT, [eventId, leaseMs]);
+  return rows.map(toClaimed);
+}
+
 export interface AttemptRecord {
   deliveryId: string;
   number: number;
@@ -102,23 +129,44 @@ export interface AttemptRecord {
   nextAttemptAt: Date | null;
 }
 
-/** Records one attempt and moves the delivery on; releases the lease. */
-export async function recordAttempt(handle: DbHandle, attempt: AttemptRecord): Promise<void> {
-  const nextAt = attempt.nextAttemptAt ? attempt.nextAttemptAt.toISOString() : null;
-  await handle.rows(sql`
-    with attempt as (
-      insert into delivery_attempts
-        (delivery_id, number, started_at, duration_ms, status_code, error, response_body, trigger)
-      values (${attempt.deliveryId}, ${attempt.number}, ${attempt.startedAt.toISOString()}::timestamptz,
-              ${attempt.durationMs}, ${attempt.statusCode}, ${attempt.error}, ${attempt.responseBody}, ${attempt.trigger})
-      on conflict (delivery_id, number) do nothing
-    )
-    update deliveries
-    set attempt_count = ${attempt.number}, status = ${attempt.outcome}, next_attempt_at = ${nextAt}::timestamptz,
-        lease_until = null, last_status_code = ${attempt.statusCode}, last_error = ${attempt.failure},
-        succeeded_at = case when ${attempt.outcome} = 'succeeded' then now() else succeeded_at end,
-        updated_at = now()
-    where id = ${attempt.deliveryId} and attempt_count = ${attempt.number - 1}`);
+// Attempts arrive as one JSON array, so any number of them is recorded in one statement.
+const RECORD_ATTEMPTS = `
+  with input as (
+    select * from jsonb_to_recordset($1::jsonb)
+      as t(delivery_id text, number int, started_at timestamptz, duration_ms int, status_code int,
+           error text, response_body text, trigger text, failure text, outcome text,
+           next_attempt_at timestamptz)),
+  attempts as (
+    insert into delivery_attempts
+      (delivery_id, number, started_at, duration_ms, status_code, error, response_body, trigger)
+    select delivery_id, number, started_at, duration_ms, status_code, error, response_body, trigger from input
+    on conflict (delivery_id, number) do nothing)
+  update deliveries d
+  set attempt_count = input.number, status = input.outcome, next_attempt_at = input.next_attempt_at,
+      lease_until = null, last_status_code = input.status_code, last_error = input.failure,
+      succeeded_at = case when input.outcome = 'succeeded' then now() else d.succeeded_at end,
+      updated_at = now()
+  from input
+  where d.id = input.delivery_id and d.attempt_count = input.number - 1`;
+
+/** Records attempts and moves their deliveries on; releases the leases. */
+export async function recordAttempts(handle: DbHandle, attempts: AttemptRecord[]): Promise<void> {
+  if (attempts.length === 0) return;
+  const rows = attempts.map((attempt) => ({
+    delivery_id: attempt.deliveryId,
+    number: attempt.number,
+    started_at: attempt.startedAt.toISOString(),
+    duration_ms: attempt.durationMs,
+    status_code: attempt.statusCode,
+    error: attempt.error,
+    // PostgreSQL text cannot hold NUL; a subscriber's binary answer is kept without it.
+    response_body: attempt.responseBody?.replaceAll('\u0000', '') ?? null,
+    trigger: attempt.trigger,
+    failure: attempt.failure,
+    outcome: attempt.outcome,
+    next_attempt_at: attempt.nextAttemptAt?.toISOString() ?? null,
+  }));
+  await handle.query(RECORD_ATTEMPTS, [JSON.stringify(rows)]);
 }
 
 /** A delivery whose subscriber was disabled or removed: parked as failed, no attempt made. */
@@ -126,5 +174,5 @@ export async function parkDelivery(handle: DbHandle, deliveryId: string, reason:
   await handle.rows(sql`
     update deliveries
     set status = 'failed', next_attempt_at = null, lease_until = null, last_error = ${reason}, updated_at = now()
-    where id = ${deliveryId} and status = 'pending'`);
+    where id = ${deliveryId} and ${sql.raw(IS_PENDING)}`);
 }

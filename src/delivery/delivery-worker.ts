@@ -5,13 +5,14 @@ import type { DbHandle } from '../db/client';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
 import type { JobDispatcher } from '../queue/dispatcher';
-import { type DeliveryJob, deliveryJob } from '../queue/jobs';
+import { type DeliveryJob, deliveryJob, type EventDeliveryJob, type QueuedJob } from '../queue/jobs';
 import {
   type AttemptRecord,
   type ClaimedDelivery,
   claimDelivery,
+  claimFirstAttempts,
   parkDelivery,
-  recordAttempt,
+  recordAttempts,
 } from './delivery-store';
 import type { HttpSender, SendResult } from './http-sender';
 import { nextRetry } from './retry-policy';
@@ -80,15 +81,52 @@ export function observeAttempt(
 export class DeliveryWorker {
   constructor(private readonly deps: DeliveryWorkerDeps) {}
 
-  async handle(job: DeliveryJob): Promise<void> {
-    const { db, logger } = this.deps;
-    const delivery = await claimDelivery(db, job.deliveryId, job.attempt, this.deps.leaseMs);
-    if (!delivery) return; // stale job, finished delivery, or an attempt already in flight
-    if (!delivery.subscriberActive) {
-      await parkDelivery(db, delivery.id, 'subscriber is disabled or removed; retry after enabling it');
-      return;
-    }
+  /** A scheduled retry or a manual attempt of one delivery. */
+  async handle(job: DeliveryJob, jobId?: string): Promise<void> {
+    const delivery = await claimDelivery(this.deps.db, job.deliveryId, job.attempt, this.deps.leaseMs);
+    // No claim: a stale job, a finished delivery, or an attempt already in flight.
+    if (delivery) await this.attempt([delivery], job.trigger, jobId);
+  }
 
+  /** The first attempt of every delivery of a new event: one claim, parallel POSTs, one record. */
+  async handleEvent(job: EventDeliveryJob, jobId?: string): Promise<void> {
+    const deliveries = await claimFirstAttempts(this.deps.db, job.eventId, this.deps.leaseMs);
+    if (deliveries.length > 0) await this.attempt(deliveries, 'scheduled', jobId);
+  }
+
+  private async attempt(claimed: ClaimedDelivery[], trigger: AttemptRecord['trigger'], jobId?: string) {
+    const { db } = this.deps;
+    const inactive = claimed.filter((delivery) => !delivery.subscriberActive);
+    for (const delivery of inactive) {
+      await parkDelivery(db, delivery.id, 'subscriber is disabled or removed; retry after enabling it');
+    }
+    const active = claimed.filter((delivery) => delivery.subscriberActive);
+    const attempts = await Promise.all(active.map((delivery) => this.send(delivery, trigger)));
+    await recordAttempts(
+      db,
+      attempts.map(({ record }) => record),
+    );
+
+    const retries: QueuedJob<unknown>[] = [];
+    for (const { record, delivery, retryInMs } of attempts) {
+      this.deps.onAttempt?.(record, delivery);
+      const log = this.deps.logger.child({ jobId, deliveryId: delivery.id, eventId: delivery.eventId });
+      if (record.outcome === 'succeeded') {
+        log.debug({ attempt: record.number, durationMs: record.durationMs }, 'delivered');
+      } else if (retryInMs !== null) {
+        log.info({ attempt: record.number, error: record.failure, retryInMs }, 'attempt failed; will retry');
+        retries.push(deliveryJob(delivery.id, record.number, 'scheduled', retryInMs));
+      } else {
+        log.warn(
+          { attempt: record.number, error: record.failure },
+          'delivery failed: retry schedule used up',
+        );
+      }
+    }
+    this.deps.dispatcher.enqueue('delivery', retries);
+  }
+
+  private async send(delivery: ClaimedDelivery, trigger: AttemptRecord['trigger']) {
     const startedAt = new Date();
     const { body, headers } = requestFor(delivery, startedAt);
     const result = await this.deps.sender.send({
@@ -98,9 +136,9 @@ export class DeliveryWorker {
       timeoutMs: this.deps.timeoutMs,
     });
     const number = delivery.attemptCount + 1;
-    const error = failureText(result);
+    const failure = failureText(result);
     const decision =
-      error === null
+      failure === null
         ? null
         : nextRetry(this.deps.retryScheduleMs, number, result.ok ? result.retryAfterMs : null);
     const record: AttemptRecord = {
@@ -111,24 +149,11 @@ export class DeliveryWorker {
       statusCode: result.ok ? result.statusCode : null,
       error: result.ok ? null : result.error,
       responseBody: result.ok ? result.responseExcerpt : null,
-      trigger: job.trigger,
-      failure: error,
+      trigger,
+      failure,
       outcome: decision === null ? 'succeeded' : decision.retry ? 'pending' : 'failed',
       nextAttemptAt: decision?.retry ? new Date(Date.now() + decision.delayMs) : null,
     };
-    await recordAttempt(db, record);
-    this.deps.onAttempt?.(record, delivery);
-
-    const log = logger.child({ deliveryId: delivery.id, eventId: delivery.eventId, attempt: number });
-    if (record.outcome === 'succeeded') {
-      log.debug({ durationMs: result.durationMs }, 'delivered');
-    } else if (decision?.retry) {
-      log.info({ error, retryInMs: decision.delayMs }, 'delivery attempt failed; will retry');
-      this.deps.dispatcher.enqueue('delivery', [
-        deliveryJob(delivery.id, number, 'scheduled', decision.delayMs),
-      ]);
-    } else {
-      log.warn({ error }, 'delivery failed: retry schedule used up');
-    }
+    return { record, delivery, retryInMs: decision?.retry ? decision.delayMs : null };
   }
 }

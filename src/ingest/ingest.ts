@@ -49,7 +49,8 @@ export interface IngestOutcome {
 
 export interface FollowUps {
   verifyMessage(messageId: string, attempt: number): void;
-  deliver(deliveryIds: string[]): void;
+  /** The first attempt of the new event's deliveries, as one job. */
+  deliverEvent(eventId: string): void;
 }
 
 export interface IngestDeps {
@@ -188,6 +189,6 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
   );
   deps.metrics?.notifications.inc({ provider: record.provider, kind: record.kind, outcome: stored.status });
   if (stored.status === 'pending') deps.followUps.verifyMessage(record.id, 0);
-  if (stored.deliveryIds.length > 0) deps.followUps.deliver(stored.deliveryIds);
+  if (stored.deliveryIds.length > 0 && stored.eventId) deps.followUps.deliverEvent(stored.eventId);
   return { answer, messageId: record.id, stored };
 }

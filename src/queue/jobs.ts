@@ -21,6 +21,13 @@ export const deliveryJobSchema = z.object({
 });
 export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
 
+/** The first attempt of all of an event's deliveries, as one job. */
+export const eventDeliveryJobSchema = z.object({ eventId: z.string() });
+export type EventDeliveryJob = z.infer<typeof eventDeliveryJobSchema>;
+
+/** The delivery queue carries both kinds of job. */
+export const deliveryQueueJobSchema = z.union([eventDeliveryJobSchema, deliveryJobSchema]);
+
 export interface QueuedJob<T> {
   name: string;
   data: T;
@@ -50,4 +57,8 @@ export function deliveryJob(
     data: { deliveryId, attempt, trigger },
     opts: { ...BASE_OPTIONS, jobId: `${deliveryId}-${suffix}`, delay: Math.max(0, delayMs) },
   };
+}
+
+export function eventDeliveryJob(eventId: string): QueuedJob<EventDeliveryJob> {
+  return { name: 'deliver-event', data: { eventId }, opts: { ...BASE_OPTIONS, jobId: `${eventId}-first` } };
 }

@@ -7,6 +7,8 @@ import type { Logger } from '../logger';
 import type { JobDispatcher } from './dispatcher';
 import { deliveryJob, verifyJob } from './jobs';
 
+const FLUSH_WAIT_MS = 10_000;
+
 export interface ReconcilerDeps {
   db: DbHandle;
   dispatcher: JobDispatcher;
@@ -69,7 +71,8 @@ export class Reconciler {
       'delivery',
       deliveries.map((row) => deliveryJob(row.id, row.attempt_count, 'scheduled')),
     );
-    await dispatcher.flush();
+    // Bounded: a Redis that accepts connections but never answers must not stall every later pass.
+    await Promise.race([dispatcher.flush(), new Promise((resolve) => setTimeout(resolve, FLUSH_WAIT_MS))]);
     const total = verifications.length + deliveries.length;
     if (total > 0) {
       this.deps.logger.info(

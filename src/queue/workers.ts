@@ -13,6 +13,11 @@ export interface WorkerSpec<T> {
   handle(data: T, job: Job): Promise<void>;
 }
 
+/** Erases a spec's payload type for the pool; `parse` guarantees `handle` gets what it expects. */
+export function defineWorker<T>(spec: WorkerSpec<T>): WorkerSpec<unknown> {
+  return spec as WorkerSpec<unknown>;
+}
+
 export interface WorkerPool {
   /** Lets in-flight jobs finish for up to `graceMs`, then forces the rest and drops the connections. */
   close(graceMs: number): Promise<void>;

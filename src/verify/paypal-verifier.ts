@@ -9,7 +9,7 @@ import { recordVerified, scheduleVerifyRetry, settleWithoutEvent } from '../inge
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
 import type { JobDispatcher } from '../queue/dispatcher';
-import { deliveryJob, type VerifyJob, verifyJob } from '../queue/jobs';
+import { eventDeliveryJob, type VerifyJob, verifyJob } from '../queue/jobs';
 
 // PayPal resends a notification for about four days; past that a postback is pointless.
 const VERIFY_WINDOW_MS = 4 * 24 * 3_600_000;
@@ -79,7 +79,7 @@ export class PaypalVerifier {
   }
 
   /** Handles one verify job; safe to run twice for the same attempt (the second finds nothing to do). */
-  async handle(job: VerifyJob): Promise<void> {
+  async handle(job: VerifyJob, jobId?: string): Promise<void> {
     const { db, logger } = this.deps;
     const [message] = await db.rows<PendingMessage>(sql`
       select id, provider, status, raw_body, received_at, verify_attempts
@@ -88,7 +88,7 @@ export class PaypalVerifier {
 
     const rawBody = Buffer.isBuffer(message.raw_body) ? message.raw_body : Buffer.from(message.raw_body);
     const receivedAt = new Date(message.received_at);
-    const log = logger.child({ messageId: message.id, attempt: job.attempt + 1 });
+    const log = logger.child({ jobId, messageId: message.id, attempt: job.attempt + 1 });
     const result = await this.postback(rawBody);
     const count = (outcome: string) =>
       this.deps.metrics?.verifications.inc({ provider: this.deps.providerId, result: outcome });
@@ -125,10 +125,9 @@ export class PaypalVerifier {
       event,
     );
     log.info({ status: stored.status, eventId: stored.eventId }, 'PayPal message verified');
-    this.deps.dispatcher.enqueue(
-      'delivery',
-      stored.deliveryIds.map((id) => deliveryJob(id, 0, 'scheduled')),
-    );
+    if (stored.deliveryIds.length > 0 && stored.eventId) {
+      this.deps.dispatcher.enqueue('delivery', [eventDeliveryJob(stored.eventId)]);
+    }
   }
 
   private async scheduleRetry(messageId: string, attempts: number, receivedAt: Date, detail: string) {

@@ -96,12 +96,22 @@ describe('nothing lost when Redis is not there', () => {
 
     await waitFor(() => subscriber.received.length >= 24, {
       what: 'the retry and the PayPal event',
-      timeoutMs: 20_000,
+      timeoutMs: 40_000,
+    }).catch(async (error) => {
+      const state = await gateway.db.rows(sql`
+        select 'delivery' as kind, id, status, attempt_count::text as n, next_attempt_at::text as due,
+               lease_until::text as lease
+        from deliveries where status <> 'succeeded'
+        union all
+        select 'message', id, status, verify_attempts::text, next_verify_at::text, verify_error
+        from inbound_messages where status <> 'verified'`);
+      const detail = `received ${subscriber.received.length}; not settled: ${JSON.stringify(state)}`;
+      throw new Error(`${(error as Error).message}; ${detail}`);
     });
     const ids = webhookIds(subscriber);
     const failedFirst = ids[21] as string;
     expect(ids.filter((id) => id === failedFirst)).toHaveLength(2); // retried with the same webhook-id
     expect(ids).toHaveLength(24);
     expect(new Set(ids).size).toBe(23);
-  });
+  }, 60_000);
 });

@@ -1,0 +1,94 @@
+// Starts a TypeScript entry point as a direct `node --import tsx` child (so its pid is the node
+// process itself), waits for its ready line, and always stops it, even if the bench fails.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { onCleanup } from './cleanup';
+
+const OUTPUT_KEEP_CHARS = 64 * 1024;
+const live = new Set<ChildProcess>();
+
+// Last resort if the bench itself dies: no child outlives it.
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+export interface BenchChild {
+  pid: number;
+  /** performance.now() when the ready line arrived. */
+  readyAt: number;
+  ready: RegExpExecArray;
+  output(): string;
+  exited: Promise<number | null>;
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface ChildOptions {
+  entry: string;
+  env: Record<string, string>;
+  ready: RegExp;
+  name: string;
+  startTimeoutMs?: number;
+  nodeArgs?: string[];
+}
+
+export async function startChild(options: ChildOptions): Promise<BenchChild> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.entry], {
+    cwd: process.cwd(),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  let output = '';
+  const append = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-OUTPUT_KEEP_CHARS);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => {
+      live.delete(child);
+      resolve(code);
+    });
+  });
+
+  const stop = async (graceMs = 10_000) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  };
+  const removeCleanup = onCleanup(`stop ${options.name}`, () => stop(3_000));
+
+  const ready = await new Promise<{ match: RegExpExecArray; at: number } | null>((resolve) => {
+    const timer = setTimeout(() => resolve(null), options.startTimeoutMs ?? 30_000);
+    const check = () => {
+      const match = options.ready.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        child.stdout?.off('data', check);
+        resolve({ match, at: performance.now() });
+      }
+    };
+    child.stdout?.on('data', check);
+    void exited.then(() => {
+      clearTimeout(timer);
+      resolve(null);
+    });
+  });
+  if (!ready || child.pid === undefined) {
+    await removeCleanup();
+    throw new Error(`${options.name} did not start:\n${output}`);
+  }
+  return {
+    pid: child.pid,
+    readyAt: ready.at,
+    ready: ready.match,
+    output: () => output,
+    exited,
+    stop: async (graceMs) => {
+      await stop(graceMs);
+      await removeCleanup();
+    },
+  };
+}

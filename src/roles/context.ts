@@ -1,0 +1,37 @@
+import type { Redis } from 'ioredis';
+import type { ConfiguredProvider } from '../../providers/types';
+import type { Config } from '../config/config';
+import type { DbHandle } from '../db/client';
+import type { Logger } from '../logger';
+import type { GatewayMetrics, QueueCounts } from '../metrics/metrics';
+import type { JobDispatcher } from '../queue/dispatcher';
+
+/** What every role of a gateway process shares, built once by the composition root. */
+export interface GatewayContext {
+  config: Config;
+  logger: Logger;
+  db: DbHandle;
+  providers: ConfiguredProvider[];
+  adminToken: string;
+  redisUrl: string;
+  /** The producer connection, also used for readiness checks. */
+  producer: Redis;
+  dispatcher: JobDispatcher;
+  metrics: GatewayMetrics;
+  queueCounts(): Promise<QueueCounts>;
+}
+
+/** Waits for `work`, but never longer than `ms`; failures are ignored (we are stopping anyway). */
+export async function bounded(work: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (!work) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.catch(() => {}),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
+export const SHUTDOWN_STEP_MS = 5_000;

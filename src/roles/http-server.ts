@@ -1,0 +1,93 @@
+// ROLE server (or all): provider endpoints, admin API, dashboard and operations endpoints.
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import { PROVIDER_IDS } from '../../providers/index';
+import { createAdminApi } from '../api/index';
+import { createDashboard } from '../dashboard/index';
+import { createApp } from '../http/app';
+import { ingestRoutes } from '../http/ingest-routes';
+import { opsRoutes } from '../http/ops-routes';
+import type { FollowUps } from '../ingest/ingest';
+import { eventDeliveryJob, verifyJob } from '../queue/jobs';
+import type { GatewayContext } from './context';
+
+export interface HttpServerRole {
+  url: string;
+  close(): Promise<void>;
+}
+
+function buildApp(context: GatewayContext) {
+  const { config, db, logger, dispatcher, metrics, providers, adminToken, producer } = context;
+  const followUps: FollowUps = {
+    verifyMessage: (messageId, attempt) => dispatcher.enqueue('verify', [verifyJob(messageId, attempt)]),
+    deliverEvent: (eventId) => dispatcher.enqueue('delivery', [eventDeliveryJob(eventId)]),
+  };
+  const endpoints = providers.flatMap((provider) =>
+    provider.endpoints.map((endpoint) => ({
+      provider: provider.id,
+      kind: endpoint.kind,
+      path: endpoint.path,
+    })),
+  );
+
+  const app = createApp(logger);
+  app.route(
+    '/',
+    opsRoutes({
+      database: () => db.ping(),
+      redis: async () => void (await producer.ping()),
+      metrics: () => metrics.render(),
+    }),
+  );
+  app.route(
+    '/',
+    ingestRoutes({
+      deps: {
+        db,
+        logger,
+        followUps,
+        maxBodyBytes: config.maxBodyBytes,
+        storeTimeoutMs: config.storeTimeoutMs,
+        metrics,
+      },
+      providers,
+      trustProxy: config.trustProxy,
+    }),
+  );
+  app.route('/api', createAdminApi({ db, dispatcher, adminToken, logger, providerIds: PROVIDER_IDS }));
+  app.route(
+    '/dashboard',
+    createDashboard({
+      db,
+      dispatcher,
+      adminToken,
+      logger,
+      providerIds: PROVIDER_IDS,
+      endpoints,
+      queueCounts: context.queueCounts,
+      metrics,
+    }),
+  );
+  return app;
+}
+
+export function startHttpServer(context: GatewayContext): Promise<HttpServerRole> {
+  const { config } = context;
+  const app = buildApp(context);
+  return new Promise((resolve) => {
+    const server: ServerType = serve(
+      { fetch: app.fetch, port: config.port, hostname: config.host },
+      (info: AddressInfo) => {
+        const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+        resolve({
+          url: `http://${host}:${info.port}`,
+          close: () =>
+            new Promise((closed) => {
+              server.close(() => closed());
+              if ('closeIdleConnections' in server) server.closeIdleConnections();
+            }),
+        });
+      },
+    );
+  });
+}
