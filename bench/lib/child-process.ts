@@ -1,4 +1,4 @@
-// Starts a TypeScript entry point as a direct `node --import tsx` child (so its pid is the node
+// Starts an entry point (a .ts one via `node --import tsx`) as a direct child (so its pid is the node
 // process itself), waits for its ready line, and always stops it, even if the bench fails.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { onCleanup } from './cleanup';
@@ -32,7 +32,9 @@ export interface ChildOptions {
 }
 
 export async function startChild(options: ChildOptions): Promise<BenchChild> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.entry], {
+  // A built .js entry runs as is; a .ts one through tsx's loader.
+  const loader = options.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, options.entry], {
     cwd: process.cwd(),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -35,7 +35,8 @@ export async function startGateway(env: GatewayEnv): Promise<GatewayChild> {
   onCleanup(`rm ${dataDir}`, () => rmSync(dataDir, { recursive: true, force: true }));
   const child = await startChild({
     name: `gateway (${env.role})`,
-    entry: 'src/main.ts',
+    // The bundle `npm start` runs (`npm run bench` builds it first).
+    entry: 'dist/main.js',
     // e.g. BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile every gateway.
     nodeArgs: env.nodeArgs ?? process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean),
     // main.ts prints the start line, then (when serving HTTP) the endpoints and the health URL.

@@ -18,8 +18,11 @@ export interface GatewayProcess {
 export async function spawnGateway(
   env: Record<string, string>,
   startTimeoutMs = 30_000,
+  /** `src/main.ts` through tsx, or the built `dist/main.js` that `npm start` runs. */
+  entry = 'src/main.ts',
 ): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, entry], {
     cwd: process.cwd(),
     env: {
       PATH: process.env.PATH ?? '',
