@@ -66,11 +66,12 @@ const CLAIM_ONE = `
     returning id, event_id, subscriber_id, attempt_count)
   ${CLAIMED_SELECT}`;
 
-// The first attempt of every delivery of a new event, claimed together (one job per event).
-const CLAIM_FIRST_OF_EVENT = `
+// The first attempt of every delivery of new events, claimed together (one job per event, and
+// the jobs running at the same moment share the statement).
+const CLAIM_FIRST_OF_EVENTS = `
   with claimed as (
     update deliveries set ${LEASE}
-    where event_id = $1 and ${IS_PENDING} and attempt_count = 0 and ${FREE}
+    where event_id = any($1::text[]) and ${IS_PENDING} and attempt_count = 0 and ${FREE}
     returning id, event_id, subscriber_id, attempt_count)
   ${CLAIMED_SELECT}`;
 
@@ -104,13 +105,16 @@ export async function claimDelivery(
   return row ? toClaimed(row) : null;
 }
 
+/** The claimed first attempts of each event, in the order of `eventIds`. */
 export async function claimFirstAttempts(
   handle: DbHandle,
-  eventId: string,
+  eventIds: string[],
   leaseMs: number,
-): Promise<ClaimedDelivery[]> {
-  const rows = await handle.query<ClaimRow>(CLAIM_FIRST_OF_EVENT, [eventId, leaseMs]);
-  return rows.map(toClaimed);
+): Promise<ClaimedDelivery[][]> {
+  const rows = await handle.query<ClaimRow>(CLAIM_FIRST_OF_EVENTS, [eventIds, leaseMs]);
+  const byEvent = new Map<string, ClaimedDelivery[]>(eventIds.map((id) => [id, []]));
+  for (const row of rows) byEvent.get(row.event_id)?.push(toClaimed(row));
+  return eventIds.map((id) => byEvent.get(id) ?? []);
 }
 
 export interface AttemptRecord {

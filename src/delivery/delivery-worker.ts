@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
 import type { JobDispatcher } from '../queue/dispatcher';
 import { type DeliveryJob, deliveryJob, type EventDeliveryJob, type QueuedJob } from '../queue/jobs';
+import { Batcher } from './batcher';
 import {
   type AttemptRecord,
   type ClaimedDelivery,
@@ -79,7 +80,16 @@ export function observeAttempt(
 }
 
 export class DeliveryWorker {
-  constructor(private readonly deps: DeliveryWorkerDeps) {}
+  private readonly firstAttemptClaims: Batcher<string, ClaimedDelivery[]>;
+  private readonly attemptRecords: Batcher<AttemptRecord[], undefined>;
+
+  constructor(private readonly deps: DeliveryWorkerDeps) {
+    this.firstAttemptClaims = new Batcher((eventIds) => claimFirstAttempts(deps.db, eventIds, deps.leaseMs));
+    this.attemptRecords = new Batcher(async (groups) => {
+      await recordAttempts(deps.db, groups.flat());
+      return groups.map(() => undefined);
+    });
+  }
 
   /** A scheduled retry or a manual attempt of one delivery. */
   async handle(job: DeliveryJob, jobId?: string): Promise<void> {
@@ -90,7 +100,7 @@ export class DeliveryWorker {
 
   /** The first attempt of every delivery of a new event: one claim, parallel POSTs, one record. */
   async handleEvent(job: EventDeliveryJob, jobId?: string): Promise<void> {
-    const deliveries = await claimFirstAttempts(this.deps.db, job.eventId, this.deps.leaseMs);
+    const deliveries = await this.firstAttemptClaims.submit(job.eventId);
     if (deliveries.length > 0) await this.attempt(deliveries, 'scheduled', jobId);
   }
 
@@ -102,10 +112,7 @@ export class DeliveryWorker {
     }
     const active = claimed.filter((delivery) => delivery.subscriberActive);
     const attempts = await Promise.all(active.map((delivery) => this.send(delivery, trigger)));
-    await recordAttempts(
-      db,
-      attempts.map(({ record }) => record),
-    );
+    await this.attemptRecords.submit(attempts.map(({ record }) => record));
 
     const retries: QueuedJob<unknown>[] = [];
     for (const { record, delivery, retryInMs } of attempts) {
