@@ -42,6 +42,8 @@ function findMalformation(body: Buffer): string | null {
       if (high === undefined || low === undefined || hexValue(high) < 0 || hexValue(low) < 0) {
         return `invalid percent-escape at offset ${i}`;
       }
+      // No provider sends NUL, and nothing downstream (PostgreSQL text, JSON) can hold it.
+      if (high === 0x30 && low === 0x30) return `NUL byte (%00) at offset ${i}`;
       i += 2;
     }
   }

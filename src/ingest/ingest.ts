@@ -1,4 +1,4 @@
-// Receive → decide (plugin) → store (one statement) → answer. The answer is chosen by the plugin but
+// Receive → decide (plugin) → store (group-committed statement) → answer. The answer is chosen by the plugin but
 // only sent once PostgreSQL has the message; follow-up work goes to queues without being awaited.
 import type {
   ConfiguredProvider,
@@ -7,19 +7,12 @@ import type {
   NormalizedEvent,
   ProviderResponse,
 } from '../../providers/types';
-import type { DbHandle } from '../db/client';
 import { serializeEvent } from '../events/event-body';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
-import {
-  type InboundRecord,
-  type NewEvent,
-  type StoreResult,
-  storeAccepted,
-  storeDeferred,
-  storeRejected,
-} from './message-store';
+import type { IngestStore } from './ingest-store';
+import type { InboundRecord, NewEvent, StoreResult } from './message-store';
 
 export interface InboundHttpMessage {
   provider: ConfiguredProvider;
@@ -54,12 +47,10 @@ export interface FollowUps {
 }
 
 export interface IngestDeps {
-  db: DbHandle;
+  store: IngestStore;
   logger: Logger;
   followUps: FollowUps;
   maxBodyBytes: number;
-  /** How long a store may wait for PostgreSQL before the provider gets 503 (it will retry). */
-  storeTimeoutMs: number;
   metrics?: GatewayMetrics;
 }
 
@@ -108,8 +99,7 @@ function rejectionAnswer(decision: { reason: string; response: ProviderResponse 
 }
 
 export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Promise<IngestOutcome> {
-  const { db, logger } = deps;
-  const storeOptions = { timeoutMs: deps.storeTimeoutMs };
+  const { store: ingestStore, logger } = deps;
   const record: InboundRecord = {
     id: newId('msg'),
     provider: message.provider.id,
@@ -133,27 +123,27 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
     const size = message.declaredBytes ?? `more than ${deps.maxBodyBytes}`;
     const reason = `body of ${size} bytes exceeds MAX_BODY_BYTES (${deps.maxBodyBytes}); first bytes kept`;
     answer = { kind: 'problem', status: 413, detail: reason };
-    store = () => storeRejected(db, record, reason, null, storeOptions);
+    store = () => ingestStore.storeRejected(record, reason, null);
   } else {
     const decision = decide(message.provider, message, message.rawBody);
     if (decision instanceof Error) {
       log.error({ err: decision }, 'provider plugin failed on a message');
       const reason = `internal error while reading the message: ${decision.message}`;
       answer = { kind: 'problem', status: 500, detail: 'the message was stored but could not be processed' };
-      store = () => storeRejected(db, record, reason, null, storeOptions);
+      store = () => ingestStore.storeRejected(record, reason, null);
     } else {
       switch (decision.outcome) {
         case 'malformed':
           answer = rejectionAnswer(decision);
-          store = () => storeRejected(db, record, decision.reason, null, storeOptions);
+          store = () => ingestStore.storeRejected(record, decision.reason, null);
           break;
         case 'rejected':
           answer = rejectionAnswer(decision);
-          store = () => storeRejected(db, record, decision.reason, decision.idempotencyKey, storeOptions);
+          store = () => ingestStore.storeRejected(record, decision.reason, decision.idempotencyKey);
           break;
         case 'deferred':
           answer = { kind: 'provider', response: decision.response };
-          store = () => storeDeferred(db, record, decision.idempotencyKey, storeOptions);
+          store = () => ingestStore.storeDeferred(record, decision.idempotencyKey);
           break;
         case 'accepted': {
           answer = { kind: 'provider', response: decision.response };
@@ -163,7 +153,7 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
             record.provider,
             record.receivedAt,
           );
-          store = () => storeAccepted(db, record, event, storeOptions);
+          store = () => ingestStore.storeAccepted(record, event);
           break;
         }
       }

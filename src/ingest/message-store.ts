@@ -1,11 +1,9 @@
-// Writes inbound messages, their events and the event's deliveries, each case in ONE statement
-// (one PostgreSQL round trip on the ingest path). Idempotency is the unique index on
-// events (provider, idempotency_key): concurrent copies of a notification race on it, one wins.
-// The statements are fixed text with positional parameters: prepared once per connection, and
-// nothing is built per request.
+// Single-message writes: rejections, and the outcome of a PayPal postback (its event and outbox
+// in one statement). Ingest's accepted and deferred messages go through batched-store.ts.
+// Idempotency is the unique index on events (provider, idempotency_key). The statements are
+// fixed text with positional parameters: prepared once per connection, built once.
 import type { DbHandle, QueryOptions } from '../db/client';
 import { IS_PENDING } from '../db/predicates';
-import { newId } from '../ids';
 
 export type MessageStatus = 'pending' | 'verified' | 'invalid' | 'rejected' | 'duplicate';
 
@@ -36,9 +34,6 @@ export interface StoreResult {
   eventId: string | null;
   deliveryIds: string[];
 }
-
-// More than the four enabled subscribers allowed, so the SQL fallback id is only a safety net.
-const PREALLOCATED_DELIVERY_IDS = 8;
 
 /** $1..$8: the message columns, in this order. */
 function messageParams(record: InboundRecord): unknown[] {
@@ -72,41 +67,10 @@ export async function storeRejected(
   return { status: 'rejected', eventId: null, deliveryIds: [] };
 }
 
-const INSERT_DEFERRED = `
-  insert into inbound_messages
-    (id, provider, kind, received_at, content_type, headers, remote_addr, raw_body, idempotency_key,
-     status, reason, event_id, next_verify_at)
-  select $1, $2, $3, $4::timestamptz, $5, $6::jsonb, $7, $8::bytea, $9,
-         case when existing.id is null then 'pending' else 'duplicate' end,
-         case when existing.id is null then null else 'resend of an already verified notification' end,
-         existing.id,
-         case when existing.id is null then now() else null end
-  from (select 1) as one
-  left join events existing on existing.provider = $2 and existing.idempotency_key = $9
-  returning status, event_id`;
-
-/**
- * A message that needs an out-of-band check before it can become an event. If the event it would
- * make already exists it is a resend: stored as duplicate and never verified again.
- */
-export async function storeDeferred(
-  handle: DbHandle,
-  record: InboundRecord,
-  idempotencyKey: string,
-  options?: QueryOptions,
-): Promise<StoreResult> {
-  const [row] = await handle.query<{ status: MessageStatus; event_id: string | null }>(
-    INSERT_DEFERRED,
-    [...messageParams(record), idempotencyKey],
-    options,
-  );
-  if (!row) throw new Error('insert returned no row');
-  return { status: row.status, eventId: row.event_id, deliveryIds: [] };
-}
-
 // The event and its outbox, shared by both ways an event comes to exist. Its parameters start at
 // $base: event id, type, idempotency key, livemode, occurred_at, received_at, message id,
-// transaction id, order id, body, provider, preallocated delivery ids (built once, at load).
+// transaction id, order id, body, provider (built once, at load). Delivery ids are the event's
+// ULID and the subscriber's position: unique, and time-ordered like every other id.
 function eventAndDeliveries(base: number): string {
   const p = (offset: number) => `$${base + offset}`;
   return `
@@ -120,8 +84,7 @@ function eventAndDeliveries(base: number): string {
     returning id, (xmax = 0) as inserted),
   new_deliveries as (
     insert into deliveries (id, event_id, subscriber_id, status, attempt_count, next_attempt_at)
-    select coalesce((${p(11)}::text[])[matched.position], 'dlv_' || replace(gen_random_uuid()::text, '-', '')),
-           new_event.id, matched.id, 'pending', 0, now()
+    select 'dlv_' || substr(new_event.id, 5) || matched.position, new_event.id, matched.id, 'pending', 0, now()
     from new_event
     cross join lateral (
       select s.id, row_number() over (order by s.id) as position
@@ -138,7 +101,6 @@ function eventAndDeliveries(base: number): string {
 }
 
 function eventParams(provider: string, messageId: string, receivedAt: Date, event: NewEvent): unknown[] {
-  const deliveryIds = Array.from({ length: PREALLOCATED_DELIVERY_IDS }, () => newId('dlv'));
   return [
     event.id,
     event.type,
@@ -151,7 +113,6 @@ function eventParams(provider: string, messageId: string, receivedAt: Date, even
     event.orderId,
     event.body,
     provider,
-    deliveryIds,
   ];
 }
 
@@ -164,37 +125,6 @@ interface EventStoreRow extends Record<string, unknown> {
 function toStoreResult(row: EventStoreRow | undefined): StoreResult {
   if (!row) throw new Error('statement returned no row');
   return { status: row.status, eventId: row.event_id, deliveryIds: row.delivery_ids ?? [] };
-}
-
-// $1..$8 the message, $9.. the event.
-const INSERT_ACCEPTED = `
-  with ${eventAndDeliveries(9)},
-  new_message as (
-    insert into inbound_messages
-      (id, provider, kind, received_at, content_type, headers, remote_addr, raw_body, idempotency_key,
-       status, reason, event_id)
-    select $1, $2, $3, $4::timestamptz, $5, $6::jsonb, $7, $8::bytea, $11,
-           case when new_event.inserted then 'verified' else 'duplicate' end,
-           case when new_event.inserted then null else 'resend of an already accepted notification' end,
-           new_event.id
-    from new_event
-    returning status, event_id)
-  select new_message.status, new_message.event_id,
-         (select array_agg(id) from new_deliveries) as delivery_ids
-  from new_message`;
-
-/** A message verified on arrival: message, event (unless a duplicate) and deliveries together. */
-export async function storeAccepted(
-  handle: DbHandle,
-  record: InboundRecord,
-  event: NewEvent,
-  options?: QueryOptions,
-): Promise<StoreResult> {
-  const params = [
-    ...messageParams(record),
-    ...eventParams(record.provider, record.id, record.receivedAt, event),
-  ];
-  return toStoreResult((await handle.query<EventStoreRow>(INSERT_ACCEPTED, params, options))[0]);
 }
 
 // $1 the message id, $2.. the event.

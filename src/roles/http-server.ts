@@ -8,6 +8,7 @@ import { createApp } from '../http/app';
 import { ingestRoutes } from '../http/ingest-routes';
 import { opsRoutes } from '../http/ops-routes';
 import type { FollowUps } from '../ingest/ingest';
+import { IngestStore } from '../ingest/ingest-store';
 import { eventDeliveryJob, verifyJob } from '../queue/jobs';
 import type { GatewayContext } from './context';
 
@@ -43,11 +44,10 @@ function buildApp(context: GatewayContext) {
     '/',
     ingestRoutes({
       deps: {
-        db,
+        store: new IngestStore(db, config.storeTimeoutMs),
         logger,
         followUps,
         maxBodyBytes: config.maxBodyBytes,
-        storeTimeoutMs: config.storeTimeoutMs,
         metrics,
       },
       providers,

@@ -58,6 +58,7 @@ describe('hostile bodies on every provider endpoint', () => {
       /invalid percent-escape/,
     ],
     ['truncated percent-escape', Buffer.from('txn_id=1&first_name=%E'), /invalid percent-escape/],
+    ['a NUL byte', Buffer.from('txn_id=1&first_name=A%00B'), /NUL byte/],
     ['binary junk', Buffer.from([0x00, 0xff, 0x13, 0x37, 0x80, 0x0a, 0x3d, 0x26]), /cannot appear/],
     ['raw UTF-8 bytes', Buffer.from('first_name=Renée'), /cannot appear/],
     ['10,000 fields', Buffer.from('a=1&'.repeat(10_000)), /too many fields/],

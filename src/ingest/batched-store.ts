@@ -1,0 +1,156 @@
+// Group commit for ingest: the messages of requests that arrive together are written by one
+// statement (each with its event and outbox rows), and every request still waits for its own
+// row before it is answered. Copies of one notification inside a batch are resolved here (only
+// the first may create the event; PostgreSQL cannot upsert one key twice in a statement), and
+// across batches by the unique index, as before.
+import type { DbHandle, QueryOptions } from '../db/client';
+import type { InboundRecord, MessageStatus, NewEvent, StoreResult } from './message-store';
+
+export interface AcceptedItem {
+  record: InboundRecord;
+  event: NewEvent;
+}
+
+export interface DeferredItem {
+  record: InboundRecord;
+  idempotencyKey: string;
+}
+
+function messageJson(record: InboundRecord, idempotencyKey: string) {
+  return {
+    id: record.id,
+    provider: record.provider,
+    kind: record.kind,
+    received_at: record.receivedAt.toISOString(),
+    content_type: record.contentType,
+    headers: record.headers,
+    remote_addr: record.remoteAddr,
+    raw_body: record.rawBody.toString('base64'),
+    idempotency_key: idempotencyKey,
+  };
+}
+
+const MESSAGE_COLUMNS = `ord int, id text, provider text, kind text, received_at timestamptz, content_type text,
+  headers jsonb, remote_addr text, raw_body text, idempotency_key text`;
+
+// Delivery ids are the event's ULID and the subscriber's position: unique, and time-ordered.
+const INSERT_ACCEPTED_BATCH = `
+  with input as (
+    select * from jsonb_to_recordset($1::jsonb) as t(${MESSAGE_COLUMNS}, leader boolean, event_id text,
+      type text, livemode boolean, occurred_at timestamptz, transaction_id text, order_id text, body text)),
+  new_events as (
+    insert into events
+      (id, provider, type, idempotency_key, livemode, occurred_at, received_at, message_id, transaction_id,
+       order_id, body)
+    select event_id, provider, type, idempotency_key, livemode, occurred_at, received_at, id, transaction_id,
+           order_id, body
+    from input where leader
+    on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
+    returning id, provider, idempotency_key, type, (xmax = 0) as inserted),
+  new_deliveries as (
+    insert into deliveries (id, event_id, subscriber_id, status, attempt_count, next_attempt_at)
+    select 'dlv_' || substr(new_events.id, 5) || matched.position, new_events.id, matched.id, 'pending', 0, now()
+    from new_events
+    cross join lateral (
+      select s.id, row_number() over (order by s.id) as position
+      from subscribers s
+      where s.enabled and s.deleted_at is null
+        and (cardinality(s.providers) = 0 or new_events.provider = any(s.providers))
+        and (cardinality(s.event_types) = 0 or exists (
+          select 1 from unnest(s.event_types) as filter(pattern)
+          where filter.pattern = new_events.type or filter.pattern = '*'
+             or (right(filter.pattern, 2) = '.*' and starts_with(new_events.type, left(filter.pattern, -1)))))
+    ) as matched
+    where new_events.inserted
+    returning id, event_id),
+  new_messages as (
+    insert into inbound_messages
+      (id, provider, kind, received_at, content_type, headers, remote_addr, raw_body, idempotency_key,
+       status, reason, event_id)
+    select input.id, input.provider, input.kind, input.received_at, input.content_type, input.headers,
+           input.remote_addr, decode(input.raw_body, 'base64'), input.idempotency_key,
+           case when input.leader and new_events.inserted then 'verified' else 'duplicate' end,
+           case when input.leader and new_events.inserted then null
+                else 'resend of an already accepted notification' end,
+           new_events.id
+    from input
+    join new_events on new_events.provider = input.provider and new_events.idempotency_key = input.idempotency_key
+    returning id, status, event_id)
+  select new_messages.id, new_messages.status, new_messages.event_id,
+         case when new_messages.status = 'verified'
+              then (select array_agg(d.id) from new_deliveries d where d.event_id = new_messages.event_id)
+         end as delivery_ids
+  from new_messages`;
+
+interface BatchRow extends Record<string, unknown> {
+  id: string;
+  status: MessageStatus;
+  event_id: string | null;
+  delivery_ids?: string[] | null;
+}
+
+function inOrder(items: Array<{ record: InboundRecord }>, rows: BatchRow[]): StoreResult[] {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return items.map(({ record }) => {
+    const row = byId.get(record.id);
+    if (!row) throw new Error(`message ${record.id} was not stored`);
+    return { status: row.status, eventId: row.event_id, deliveryIds: row.delivery_ids ?? [] };
+  });
+}
+
+export async function storeAcceptedBatch(
+  handle: DbHandle,
+  items: AcceptedItem[],
+  options?: QueryOptions,
+): Promise<StoreResult[]> {
+  const leaders = new Set<string>();
+  const input = items.map(({ record, event }, ord) => {
+    const key = `${record.provider}\u0000${event.idempotencyKey}`;
+    const leader = !leaders.has(key);
+    leaders.add(key);
+    return {
+      ord,
+      ...messageJson(record, event.idempotencyKey),
+      leader,
+      event_id: event.id,
+      type: event.type,
+      livemode: event.livemode,
+      occurred_at: event.occurredAt.toISOString(),
+      transaction_id: event.transactionId,
+      order_id: event.orderId,
+      body: event.body,
+    };
+  });
+  const rows = await handle.query<BatchRow>(INSERT_ACCEPTED_BATCH, [JSON.stringify(input)], options);
+  return inOrder(items, rows);
+}
+
+// A resend of an already verified notification is a duplicate and is never verified again.
+const INSERT_DEFERRED_BATCH = `
+  with input as (select * from jsonb_to_recordset($1::jsonb) as t(${MESSAGE_COLUMNS}))
+  insert into inbound_messages
+    (id, provider, kind, received_at, content_type, headers, remote_addr, raw_body, idempotency_key,
+     status, reason, event_id, next_verify_at)
+  select input.id, input.provider, input.kind, input.received_at, input.content_type, input.headers,
+         input.remote_addr, decode(input.raw_body, 'base64'), input.idempotency_key,
+         case when existing.id is null then 'pending' else 'duplicate' end,
+         case when existing.id is null then null else 'resend of an already verified notification' end,
+         existing.id,
+         case when existing.id is null then now() else null end
+  from input
+  left join events existing
+    on existing.provider = input.provider and existing.idempotency_key = input.idempotency_key
+  returning id, status, event_id`;
+
+export async function storeDeferredBatch(
+  handle: DbHandle,
+  items: DeferredItem[],
+  options?: QueryOptions,
+): Promise<StoreResult[]> {
+  const input = items.map(({ record, idempotencyKey }, ord) => ({
+    ord,
+    ...messageJson(record, idempotencyKey),
+  }));
+  const rows = await handle.query<BatchRow>(INSERT_DEFERRED_BATCH, [JSON.stringify(input)], options);
+  return inOrder(items, rows);
+}
