@@ -5,6 +5,7 @@
 // across batches by the unique index, as before.
 import type { DbHandle, QueryOptions } from '../db/client';
 import type { InboundRecord, MessageStatus, NewEvent, StoreResult } from './message-store';
+import { outboxInsert } from './outbox-sql';
 
 export interface AcceptedItem {
   record: InboundRecord;
@@ -33,7 +34,6 @@ function messageJson(record: InboundRecord, idempotencyKey: string) {
 const MESSAGE_COLUMNS = `ord int, id text, provider text, kind text, received_at timestamptz, content_type text,
   headers jsonb, remote_addr text, raw_body text, idempotency_key text`;
 
-// Delivery ids are the event's ULID and the subscriber's position: unique, and time-ordered.
 const INSERT_ACCEPTED_BATCH = `
   with input as (
     select * from jsonb_to_recordset($1::jsonb) as t(${MESSAGE_COLUMNS}, leader boolean, event_id text,
@@ -47,22 +47,7 @@ const INSERT_ACCEPTED_BATCH = `
     from input where leader
     on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
     returning id, provider, idempotency_key, type, (xmax = 0) as inserted),
-  new_deliveries as (
-    insert into deliveries (id, event_id, subscriber_id, status, attempt_count, next_attempt_at)
-    select 'dlv_' || substr(new_events.id, 5) || matched.position, new_events.id, matched.id, 'pending', 0, now()
-    from new_events
-    cross join lateral (
-      select s.id, row_number() over (order by s.id) as position
-      from subscribers s
-      where s.enabled and s.deleted_at is null
-        and (cardinality(s.providers) = 0 or new_events.provider = any(s.providers))
-        and (cardinality(s.event_types) = 0 or exists (
-          select 1 from unnest(s.event_types) as filter(pattern)
-          where filter.pattern = new_events.type or filter.pattern = '*'
-             or (right(filter.pattern, 2) = '.*' and starts_with(new_events.type, left(filter.pattern, -1)))))
-    ) as matched
-    where new_events.inserted
-    returning id, event_id),
+  new_deliveries as (${outboxInsert('new_events')}),
   new_messages as (
     insert into inbound_messages
       (id, provider, kind, received_at, content_type, headers, remote_addr, raw_body, idempotency_key,

@@ -4,6 +4,7 @@
 // fixed text with positional parameters: prepared once per connection, built once.
 import type { DbHandle, QueryOptions } from '../db/client';
 import { IS_PENDING } from '../db/predicates';
+import { outboxInsert } from './outbox-sql';
 
 export type MessageStatus = 'pending' | 'verified' | 'invalid' | 'rejected' | 'duplicate';
 
@@ -67,10 +68,8 @@ export async function storeRejected(
   return { status: 'rejected', eventId: null, deliveryIds: [] };
 }
 
-// The event and its outbox, shared by both ways an event comes to exist. Its parameters start at
-// $base: event id, type, idempotency key, livemode, occurred_at, received_at, message id,
-// transaction id, order id, body, provider (built once, at load). Delivery ids are the event's
-// ULID and the subscriber's position: unique, and time-ordered like every other id.
+// The event and its outbox, for a message verified after the fact. Its parameters start at $base: event id, type, idempotency key, livemode, occurred_at, received_at, message id,
+// transaction id, order id, body, provider (built once, at load).
 function eventAndDeliveries(base: number): string {
   const p = (offset: number) => `$${base + offset}`;
   return `
@@ -81,23 +80,8 @@ function eventAndDeliveries(base: number): string {
     values (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}::timestamptz, ${p(5)}::timestamptz, ${p(6)}, ${p(7)},
             ${p(8)}, ${p(9)}, ${p(10)})
     on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
-    returning id, (xmax = 0) as inserted),
-  new_deliveries as (
-    insert into deliveries (id, event_id, subscriber_id, status, attempt_count, next_attempt_at)
-    select 'dlv_' || substr(new_event.id, 5) || matched.position, new_event.id, matched.id, 'pending', 0, now()
-    from new_event
-    cross join lateral (
-      select s.id, row_number() over (order by s.id) as position
-      from subscribers s
-      where s.enabled and s.deleted_at is null
-        and (cardinality(s.providers) = 0 or ${p(10)} = any(s.providers))
-        and (cardinality(s.event_types) = 0 or exists (
-          select 1 from unnest(s.event_types) as filter(pattern)
-          where filter.pattern = ${p(1)} or filter.pattern = '*'
-             or (right(filter.pattern, 2) = '.*' and starts_with(${p(1)}, left(filter.pattern, -1)))))
-    ) as matched
-    where new_event.inserted
-    returning id)`;
+    returning id, provider, type, (xmax = 0) as inserted),
+  new_deliveries as (${outboxInsert('new_event')})`;
 }
 
 function eventParams(provider: string, messageId: string, receivedAt: Date, event: NewEvent): unknown[] {
