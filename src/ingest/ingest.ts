@@ -110,12 +110,13 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
     remoteAddr: message.remoteAddr,
     rawBody: message.rawBody ?? message.bodyPrefix ?? Buffer.alloc(0),
   };
-  const log = logger.child({
+  // Plain fields, not a child logger: a child is built eagerly, even when nothing is logged.
+  const context = {
     requestId: message.requestId,
     messageId: record.id,
     provider: record.provider,
     kind: record.kind,
-  });
+  };
 
   let answer: IngestAnswer;
   let store: () => Promise<StoreResult>;
@@ -127,7 +128,7 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
   } else {
     const decision = decide(message.provider, message, message.rawBody);
     if (decision instanceof Error) {
-      log.error({ err: decision }, 'provider plugin failed on a message');
+      logger.error({ ...context, err: decision }, 'provider plugin failed on a message');
       const reason = `internal error while reading the message: ${decision.message}`;
       answer = { kind: 'problem', status: 500, detail: 'the message was stored but could not be processed' };
       store = () => ingestStore.storeRejected(record, reason, null);
@@ -164,7 +165,10 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
   try {
     stored = await store();
   } catch (error) {
-    log.error({ err: error }, 'could not store inbound message; answering 503 so the provider retries');
+    logger.error(
+      { ...context, err: error },
+      'could not store inbound message; answering 503 so the provider retries',
+    );
     deps.metrics?.notifications.inc({ provider: record.provider, kind: record.kind, outcome: 'unstored' });
     return {
       answer: { kind: 'problem', status: 503, detail: 'the message could not be stored; please retry' },
@@ -173,8 +177,8 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
     };
   }
 
-  log.info(
-    { status: stored.status, eventId: stored.eventId, deliveries: stored.deliveryIds.length },
+  logger.info(
+    { ...context, status: stored.status, eventId: stored.eventId, deliveries: stored.deliveryIds.length },
     'message stored',
   );
   deps.metrics?.notifications.inc({ provider: record.provider, kind: record.kind, outcome: stored.status });
