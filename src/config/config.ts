@@ -2,6 +2,10 @@
 import { z } from 'zod';
 import { PROVIDER_IDS } from '../../providers/index';
 import { parseDuration } from './duration';
+import { parseEncryptionKey } from './encryption-key';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy';
+
+export type { TrustProxy } from './trust-proxy';
 
 const PAYPAL_VERIFY_URLS = {
   live: 'https://ipnpb.paypal.com/cgi-bin/webscr',
@@ -26,7 +30,10 @@ const duration = (fallback: string) =>
       .transform((text, ctx) => {
         const ms = parseDuration(text);
         if (ms === null || ms <= 0) {
-          ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 500ms, 15s, 5m or 2h` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${text}" is not a duration like 500ms, 15s, 5m, 2h or 90d`,
+          });
           return z.NEVER;
         }
         return ms;
@@ -79,6 +86,29 @@ const url = (protocols: string[]) =>
     { message: `must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL` },
   );
 
+const positiveInt = (fallback: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(fallback));
+
+// 32 bytes as base64 or hex; kept as the raw key.
+const encryptionKey = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return undefined;
+      const key = parseEncryptionKey(text);
+      if (key === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be 32 bytes, written as base64 (44 chars) or hex (64 chars)',
+        });
+        return z.NEVER;
+      }
+      return key;
+    }),
+);
+
 const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
@@ -110,7 +140,30 @@ const envSchema = z.object({
   STORE_TIMEOUT: duration('5s'),
   MAX_BODY_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1024).default(262_144)),
   RECONCILE_INTERVAL: duration('30s'),
-  TRUST_PROXY: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
+  TRUST_PROXY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('false')
+      .transform((text, ctx) => {
+        const parsed = parseTrustProxy(text);
+        if (typeof parsed === 'string') {
+          ctx.addIssue({ code: 'custom', message: parsed });
+          return z.NEVER;
+        }
+        return parsed;
+      }),
+  ),
+  RETENTION: duration('90d'),
+  RETENTION_INTERVAL: duration('5m'),
+  ENCRYPTION_KEY: encryptionKey,
+  ENCRYPTION_KEY_PREVIOUS: encryptionKey,
+  HEADERS_TIMEOUT: duration('20s'),
+  REQUEST_TIMEOUT: duration('30s'),
+  KEEP_ALIVE_TIMEOUT: duration('5s'),
+  MAX_CONNECTIONS: positiveInt(10_000),
+  MAX_CONNECTIONS_PER_ADDRESS: positiveInt(256),
+  INGEST_BATCH_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1024).default(4_194_304)),
   LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -143,7 +196,26 @@ export interface Config {
   maxBodyBytes: number;
   storeTimeoutMs: number;
   reconcileIntervalMs: number;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
+  /** How long messages, events, deliveries and attempts are kept. */
+  retentionMs: number;
+  /** How often the retention worker looks for expired rows. */
+  retentionIntervalMs: number;
+  encryption: {
+    /** The subscriber-secret key; null means "the one kept under DATA_DIR" (made on first start). */
+    key: Buffer | null;
+    /** During a key rotation: the old key, still accepted for decryption. */
+    previousKey: Buffer | null;
+  };
+  http: {
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    maxConnections: number;
+    maxConnectionsPerAddress: number;
+  };
+  /** Group commit: one ingest statement carries at most this many body bytes. */
+  ingestBatchBytes: number;
   logLevel: string;
 }
 
@@ -203,7 +275,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxBodyBytes: values.MAX_BODY_BYTES,
     storeTimeoutMs: values.STORE_TIMEOUT,
     reconcileIntervalMs: values.RECONCILE_INTERVAL,
-    trustProxy: values.TRUST_PROXY === 'true',
+    trustProxy: values.TRUST_PROXY,
+    retentionMs: values.RETENTION,
+    retentionIntervalMs: values.RETENTION_INTERVAL,
+    encryption: { key: values.ENCRYPTION_KEY ?? null, previousKey: values.ENCRYPTION_KEY_PREVIOUS ?? null },
+    http: {
+      headersTimeoutMs: values.HEADERS_TIMEOUT,
+      requestTimeoutMs: values.REQUEST_TIMEOUT,
+      keepAliveTimeoutMs: values.KEEP_ALIVE_TIMEOUT,
+      maxConnections: values.MAX_CONNECTIONS,
+      maxConnectionsPerAddress: values.MAX_CONNECTIONS_PER_ADDRESS,
+    },
+    ingestBatchBytes: values.INGEST_BATCH_BYTES,
     logLevel: values.LOG_LEVEL,
   };
 }

@@ -5,6 +5,7 @@ import { PROVIDER_IDS } from '../../providers/index';
 import { createAdminApi } from '../api/index';
 import { createDashboard } from '../dashboard/index';
 import { createApp } from '../http/app';
+import { clientAddressResolver } from '../http/client-address';
 import { ingestRoutes } from '../http/ingest-routes';
 import { opsRoutes } from '../http/ops-routes';
 import type { FollowUps } from '../ingest/ingest';
@@ -51,7 +52,7 @@ function buildApp(context: GatewayContext) {
         metrics,
       },
       providers,
-      trustProxy: config.trustProxy,
+      clientAddress: clientAddressResolver(config.trustProxy),
     }),
   );
   app.route('/api', createAdminApi({ db, dispatcher, adminToken, logger, providerIds: PROVIDER_IDS }));
