@@ -5,6 +5,7 @@ import { PROVIDER_PLUGINS } from '../providers/index';
 import type { ConfiguredProvider, ProviderSettings } from '../providers/types';
 import { resolveAdminToken } from './admin-token';
 import type { Config } from './config/config';
+import { configurationWarnings } from './config/warnings';
 import { type DbHandle, openPglite, openPostgres } from './db/client';
 import { createLogger, type Logger } from './logger';
 import { GatewayMetrics } from './metrics/metrics';
@@ -16,6 +17,9 @@ import { resolveRedis } from './queue/redis-server';
 import { bounded, type GatewayContext, SHUTDOWN_STEP_MS } from './roles/context';
 import { type HttpServerRole, startHttpServer } from './roles/http-server';
 import { startWorkerRole, type WorkerRole } from './roles/workers';
+import { resolveEncryptionKey } from './secrets/encryption-key-file';
+import { sealStoredSecrets } from './secrets/seal-stored-secrets';
+import { SecretBox } from './secrets/secret-box';
 
 export interface Gateway {
   config: Config;
@@ -27,6 +31,11 @@ export interface Gateway {
   providers: ConfiguredProvider[];
   adminToken: string;
   adminTokenGenerated: boolean;
+  /** True when this start generated the ENCRYPTION_KEY kept under DATA_DIR. */
+  encryptionKeyGenerated: boolean;
+  secrets: SecretBox;
+  /** Configuration warnings (also logged at start). */
+  warnings: string[];
   redisUrl: string;
   /** Base URL of the HTTP server, when this role serves HTTP. */
   url: string | null;
@@ -68,6 +77,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const db = options.db ?? (await openDatabase(config));
   await db.migrate();
   const token = resolveAdminToken(config.adminToken, config.dataDir);
+  const encryptionKey = resolveEncryptionKey(config.encryption.key, config.dataDir);
+  const secrets = new SecretBox(
+    encryptionKey.key,
+    config.encryption.previousKey ? [config.encryption.previousKey] : [],
+  );
+  const resealed = await sealStoredSecrets(db, secrets);
+  if (resealed > 0) logger.info({ subscribers: resealed }, 'sealed subscriber secrets under the current key');
+  const warnings = configurationWarnings(config);
+  for (const warning of warnings) logger.warn(warning);
 
   const redis = await resolveRedis(config.redisUrl, config.dataDir, logger);
   const producer = createProducerConnection(redis.url);
@@ -88,6 +106,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     db,
     providers: configureProviders(config),
     adminToken: token.token,
+    secrets,
+    warnings,
     redisUrl: redis.url,
     producer,
     dispatcher: new JobDispatcher(queues, logger),
@@ -123,6 +143,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     providers: context.providers,
     adminToken: token.token,
     adminTokenGenerated: token.generated,
+    encryptionKeyGenerated: encryptionKey.generated,
+    secrets,
+    warnings,
     redisUrl: redis.url,
     url: server?.url ?? null,
     stop,

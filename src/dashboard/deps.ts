@@ -2,12 +2,15 @@ import type { DbHandle } from '../db/client';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
 import type { JobDispatcher } from '../queue/dispatcher';
+import type { SecretBox } from '../secrets/secret-box';
 import type { SessionKeys } from './session';
 
 export interface DashboardDeps {
   db: DbHandle;
   dispatcher: JobDispatcher;
   adminToken: string;
+  /** Seals and opens subscriber signing secrets. */
+  secrets: SecretBox;
   logger: Logger;
   providerIds: string[];
   /** Enabled providers with their endpoint paths, for the overview. */

@@ -5,6 +5,7 @@ import type { DbHandle } from '../db/client';
 import type { Logger } from '../logger';
 import type { GatewayMetrics, QueueCounts } from '../metrics/metrics';
 import type { JobDispatcher } from '../queue/dispatcher';
+import type { SecretBox } from '../secrets/secret-box';
 
 /** What every role of a gateway process shares, built once by the composition root. */
 export interface GatewayContext {
@@ -13,6 +14,10 @@ export interface GatewayContext {
   db: DbHandle;
   providers: ConfiguredProvider[];
   adminToken: string;
+  /** Subscriber secrets at rest (ENCRYPTION_KEY). */
+  secrets: SecretBox;
+  /** Configuration warnings, shown on the dashboard overview. */
+  warnings: string[];
   redisUrl: string;
   /** The producer connection, also used for readiness checks. */
   producer: Redis;

@@ -1,4 +1,5 @@
 // ROLE server (or all): provider endpoints, admin API, dashboard and operations endpoints.
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { PROVIDER_IDS } from '../../providers/index';
@@ -6,6 +7,7 @@ import { createAdminApi } from '../api/index';
 import { createDashboard } from '../dashboard/index';
 import { createApp } from '../http/app';
 import { clientAddressResolver } from '../http/client-address';
+import { applyConnectionLimits, serverTimeoutOptions } from '../http/connection-limits';
 import { ingestRoutes } from '../http/ingest-routes';
 import { opsRoutes } from '../http/ops-routes';
 import type { FollowUps } from '../ingest/ingest';
@@ -19,7 +21,7 @@ export interface HttpServerRole {
 }
 
 function buildApp(context: GatewayContext) {
-  const { config, db, logger, dispatcher, metrics, providers, adminToken, producer } = context;
+  const { config, db, logger, dispatcher, metrics, providers, adminToken, producer, secrets } = context;
   const followUps: FollowUps = {
     verifyMessage: (messageId, attempt) => dispatcher.enqueue('verify', [verifyJob(messageId, attempt)]),
     deliverEvent: (eventId) => dispatcher.enqueue('delivery', [eventDeliveryJob(eventId)]),
@@ -45,7 +47,7 @@ function buildApp(context: GatewayContext) {
     '/',
     ingestRoutes({
       deps: {
-        store: new IngestStore(db, config.storeTimeoutMs),
+        store: new IngestStore(db, config.storeTimeoutMs, config.ingestBatchBytes),
         logger,
         followUps,
         maxBodyBytes: config.maxBodyBytes,
@@ -55,13 +57,17 @@ function buildApp(context: GatewayContext) {
       clientAddress: clientAddressResolver(config.trustProxy),
     }),
   );
-  app.route('/api', createAdminApi({ db, dispatcher, adminToken, logger, providerIds: PROVIDER_IDS }));
+  app.route(
+    '/api',
+    createAdminApi({ db, dispatcher, adminToken, secrets, logger, providerIds: PROVIDER_IDS }),
+  );
   app.route(
     '/dashboard',
     createDashboard({
       db,
       dispatcher,
       adminToken,
+      secrets,
       logger,
       providerIds: PROVIDER_IDS,
       endpoints,
@@ -77,7 +83,12 @@ export function startHttpServer(context: GatewayContext): Promise<HttpServerRole
   const app = buildApp(context);
   return new Promise((resolve) => {
     const server: ServerType = serve(
-      { fetch: app.fetch, port: config.port, hostname: config.host },
+      {
+        fetch: app.fetch,
+        port: config.port,
+        hostname: config.host,
+        serverOptions: serverTimeoutOptions(config.http),
+      },
       (info: AddressInfo) => {
         const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
         resolve({
@@ -89,6 +100,9 @@ export function startHttpServer(context: GatewayContext): Promise<HttpServerRole
             }),
         });
       },
+    );
+    applyConnectionLimits(server as Server, config.http, () =>
+      context.logger.warn('connection refused: too many open connections from one address'),
     );
   });
 }

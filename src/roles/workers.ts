@@ -48,6 +48,7 @@ export function startWorkerRole(context: GatewayContext): WorkerRole {
     logger,
     dispatcher,
     sender,
+    secrets: context.secrets,
     timeoutMs: config.delivery.timeoutMs,
     retryScheduleMs: config.delivery.retryScheduleMs,
     leaseMs: config.delivery.timeoutMs + LEASE_MARGIN_MS,

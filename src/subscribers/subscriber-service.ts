@@ -5,6 +5,7 @@ import type { Database, DbHandle } from '../db/client';
 import { subscribers } from '../db/schema';
 import { AppError } from '../http/problem';
 import { newId } from '../ids';
+import type { SecretBox } from '../secrets/secret-box';
 import { generateSecret, PREVIOUS_SECRET_GRACE_HOURS } from './secrets';
 import { type SubscriberFormat, type SubscriberView, toSubscriberView } from './subscriber-view';
 import { unknownProviders } from './validation';
@@ -81,9 +82,11 @@ async function assertRoomForOneMoreEnabled(tx: Transaction, exceptId: string | n
 
 export async function createSubscriber(
   handle: DbHandle,
+  box: SecretBox,
   input: NewSubscriber,
   knownProviderIds: readonly string[],
 ): Promise<CreatedSubscriber> {
+  const secret = generateSecret();
   assertKnownProviders(input.providers, knownProviderIds);
   return handle.db.transaction(async (tx) => {
     await lockEnabledLimit(tx);
@@ -98,11 +101,11 @@ export async function createSubscriber(
         eventTypes: unique(input.event_types),
         providers: unique(input.providers),
         format: input.format,
-        secret: generateSecret(),
+        secret: box.seal(secret),
       })
       .returning();
     if (!row) throw new Error('insert returned no row');
-    return { ...toSubscriberView(row), secret: row.secret };
+    return { ...toSubscriberView(row), secret };
   });
 }
 
@@ -150,17 +153,22 @@ export async function deleteSubscriber(handle: DbHandle, id: string): Promise<vo
 }
 
 /** New secret now; the old one stays valid for signing during the grace period. */
-export async function rotateSubscriberSecret(handle: DbHandle, id: string): Promise<RotatedSecret> {
+export async function rotateSubscriberSecret(
+  handle: DbHandle,
+  box: SecretBox,
+  id: string,
+): Promise<RotatedSecret> {
+  const secret = generateSecret();
   const [row] = await handle.db
     .update(subscribers)
     .set({
       previousSecret: sql`${subscribers.secret}`,
       previousSecretExpiresAt: sql`now() + make_interval(hours => ${PREVIOUS_SECRET_GRACE_HOURS})`,
-      secret: generateSecret(),
+      secret: box.seal(secret),
       updatedAt: sql`now()`,
     })
     .where(and(eq(subscribers.id, id), isNull(subscribers.deletedAt)))
-    .returning({ secret: subscribers.secret, expiresAt: subscribers.previousSecretExpiresAt });
+    .returning({ expiresAt: subscribers.previousSecretExpiresAt });
   if (!row?.expiresAt) throw notFound(id);
-  return { secret: row.secret, previous_secret_expires_at: row.expiresAt.toISOString() };
+  return { secret, previous_secret_expires_at: row.expiresAt.toISOString() };
 }

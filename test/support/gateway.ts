@@ -10,6 +10,7 @@ import type { TestDatabase } from './database';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const TWOCHECKOUT_TEST_KEY = 'AABBCCDDEEFF';
+export const TEST_ENCRYPTION_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export function testQueuePrefix(): string {

@@ -121,7 +121,7 @@ const rotateSecretRoute = createRoute({
 
 export function registerSubscriberRoutes(api: OpenAPIHono, deps: AdminApiDeps): void {
   api.openapi(createSubscriberRoute, async (c) => {
-    const created = await createSubscriber(deps.db, c.req.valid('json'), deps.providerIds);
+    const created = await createSubscriber(deps.db, deps.secrets, c.req.valid('json'), deps.providerIds);
     return c.json(created, 201);
   });
 
@@ -139,7 +139,7 @@ export function registerSubscriberRoutes(api: OpenAPIHono, deps: AdminApiDeps): 
 
   api.openapi(getSecretRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const secrets = await getSubscriberSecrets(deps.db, id);
+    const secrets = await getSubscriberSecrets(deps.db, deps.secrets, id);
     if (!secrets) throw notFound(id);
     return c.json(secrets, 200);
   });
@@ -156,6 +156,6 @@ export function registerSubscriberRoutes(api: OpenAPIHono, deps: AdminApiDeps): 
   });
 
   api.openapi(rotateSecretRoute, async (c) => {
-    return c.json(await rotateSubscriberSecret(deps.db, c.req.valid('param').id), 200);
+    return c.json(await rotateSubscriberSecret(deps.db, deps.secrets, c.req.valid('param').id), 200);
   });
 }

@@ -71,7 +71,7 @@ export function registerSubscriberRoutes(app: Hono, { deps, keys }: DashboardCon
   app.post('/subscribers', async (c) => {
     const form = subscriberFormValues(await readForm(c));
     try {
-      const created = await createSubscriber(deps.db, toNewSubscriber(form), deps.providerIds);
+      const created = await createSubscriber(deps.db, deps.secrets, toNewSubscriber(form), deps.providerIds);
       const notice = `Added ${created.url}${created.enabled ? '' : ' (disabled)'}.`;
       return showList(c, {
         flash: { notice },
@@ -99,7 +99,7 @@ export function registerSubscriberRoutes(app: Hono, { deps, keys }: DashboardCon
   app.post('/subscribers/:id/rotate', async (c) => {
     try {
       const subscriber = await subscriberOrFail(c.req.param('id'));
-      const rotated = await rotateSubscriberSecret(deps.db, subscriber.id);
+      const rotated = await rotateSubscriberSecret(deps.db, deps.secrets, subscriber.id);
       return showList(c, {
         flash: { notice: `Rotated the signing secret of ${subscriber.url}.` },
         revealed: {
