@@ -7,6 +7,7 @@ import { resolveAdminToken } from './admin-token';
 import type { Config } from './config/config';
 import { configurationWarnings } from './config/warnings';
 import { type DbHandle, openPglite, openPostgres } from './db/client';
+import { RetentionWorker } from './lifecycle/retention';
 import { createLogger, type Logger } from './logger';
 import { GatewayMetrics } from './metrics/metrics';
 import { JobDispatcher } from './queue/dispatcher';
@@ -28,6 +29,8 @@ export interface Gateway {
   db: DbHandle;
   dispatcher: JobDispatcher;
   reconciler: Reconciler | null;
+  /** The retention worker (null in a server-only process). */
+  retention: RetentionWorker | null;
   providers: ConfiguredProvider[];
   adminToken: string;
   adminTokenGenerated: boolean;
@@ -117,12 +120,24 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
   const server: HttpServerRole | null = config.role === 'worker' ? null : await startHttpServer(context);
   const workers: WorkerRole | null = config.role === 'server' ? null : startWorkerRole(context);
+  // Workers prune; a server-only process leaves that to them.
+  const retention =
+    config.role === 'server'
+      ? null
+      : new RetentionWorker({
+          db,
+          logger,
+          retentionMs: config.retentionMs,
+          intervalMs: config.retentionIntervalMs,
+        });
+  retention?.start();
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
     // Every step is bounded: a dead Redis or database must not keep the process from exiting.
     stopping ??= (async () => {
       await bounded(server?.close(), SHUTDOWN_STEP_MS);
+      await bounded(retention?.stop(), SHUTDOWN_STEP_MS);
       await workers?.close();
       await bounded(context.dispatcher.drain(), SHUTDOWN_STEP_MS);
       await bounded(Promise.all(Object.values(queues).map((queue) => queue.close())), SHUTDOWN_STEP_MS);
@@ -140,6 +155,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     db,
     dispatcher: context.dispatcher,
     reconciler: workers?.reconciler ?? null,
+    retention,
     providers: context.providers,
     adminToken: token.token,
     adminTokenGenerated: token.generated,

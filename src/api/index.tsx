@@ -7,6 +7,7 @@ import { DocsPage } from './docs-page';
 import { apiErrorHandler, validationProblemHook } from './errors';
 import { registerDeliveryRoutes } from './routes/deliveries';
 import { registerEventRoutes } from './routes/events';
+import { registerLifecycleRoutes } from './routes/lifecycle';
 import { registerMessageRoutes } from './routes/messages';
 import { registerSubscriberRoutes } from './routes/subscribers';
 
@@ -48,5 +49,6 @@ export function createAdminApi(deps: AdminApiDeps): OpenAPIHono {
   registerEventRoutes(api, deps);
   registerDeliveryRoutes(api, deps);
   registerMessageRoutes(api, deps);
+  registerLifecycleRoutes(api, deps);
   return api;
 }
