@@ -34,6 +34,7 @@ function buildApp(context: GatewayContext) {
     })),
   );
 
+  const clientAddress = clientAddressResolver(config.trustProxy);
   const app = createApp(logger);
   app.route(
     '/',
@@ -54,7 +55,7 @@ function buildApp(context: GatewayContext) {
         metrics,
       },
       providers,
-      clientAddress: clientAddressResolver(config.trustProxy),
+      clientAddress,
     }),
   );
   app.route(
@@ -73,6 +74,8 @@ function buildApp(context: GatewayContext) {
       endpoints,
       queueCounts: context.queueCounts,
       metrics,
+      clientAddress,
+      warnings: context.warnings,
     }),
   );
   return app;

@@ -9,6 +9,7 @@ import {
   rotateSubscriberSecret,
   updateSubscriber,
 } from '../../subscribers/subscriber-service';
+import { auditDashboard } from '../audit';
 import type { DashboardContext } from '../deps';
 import { readForm } from '../form';
 import type { Flash } from '../layout';
@@ -72,6 +73,11 @@ export function registerSubscriberRoutes(app: Hono, { deps, keys }: DashboardCon
     const form = subscriberFormValues(await readForm(c));
     try {
       const created = await createSubscriber(deps.db, deps.secrets, toNewSubscriber(form), deps.providerIds);
+      await auditDashboard(deps, c, {
+        action: 'subscriber.create',
+        target: created.id,
+        details: { url: created.url, enabled: created.enabled },
+      });
       const notice = `Added ${created.url}${created.enabled ? '' : ' (disabled)'}.`;
       return showList(c, {
         flash: { notice },
@@ -91,6 +97,11 @@ export function registerSubscriberRoutes(app: Hono, { deps, keys }: DashboardCon
     app.post(`/subscribers/:id/${action}`, (c) =>
       change(c, async () => {
         const updated = await updateSubscriber(deps.db, c.req.param('id'), { enabled }, deps.providerIds);
+        await auditDashboard(deps, c, {
+          action: 'subscriber.update',
+          target: updated.id,
+          details: { changed: ['enabled'], enabled },
+        });
         return `${enabled ? 'Enabled' : 'Disabled'} ${updated.url}.`;
       }),
     );
@@ -100,6 +111,7 @@ export function registerSubscriberRoutes(app: Hono, { deps, keys }: DashboardCon
     try {
       const subscriber = await subscriberOrFail(c.req.param('id'));
       const rotated = await rotateSubscriberSecret(deps.db, deps.secrets, subscriber.id);
+      await auditDashboard(deps, c, { action: 'subscriber.rotate_secret', target: subscriber.id });
       return showList(c, {
         flash: { notice: `Rotated the signing secret of ${subscriber.url}.` },
         revealed: {
@@ -126,6 +138,7 @@ export function registerSubscriberRoutes(app: Hono, { deps, keys }: DashboardCon
     change(c, async () => {
       const subscriber = await subscriberOrFail(c.req.param('id'));
       await deleteSubscriber(deps.db, subscriber.id);
+      await auditDashboard(deps, c, { action: 'subscriber.delete', target: subscriber.id });
       return `Removed ${subscriber.url}.`;
     }),
   );
