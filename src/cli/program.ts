@@ -5,6 +5,7 @@ import { CliError, describeError, EXIT_FAILURE } from './cli-error';
 import { registerDeliveryCommands } from './commands/deliveries';
 import { registerEventCommands } from './commands/events';
 import { registerFakePaypalCommand } from './commands/fake-paypal';
+import { registerLifecycleCommands } from './commands/lifecycle';
 import { registerMessageCommands } from './commands/messages';
 import { registerMigrateCommand } from './commands/migrate';
 import { registerSimulateCommands } from './commands/simulate';
@@ -24,6 +25,7 @@ Examples:
   $ ipn-gateway simulate paypal --type payment.refunded
   $ ipn-gateway simulate 2checkout --type license.changed --algorithm sha256
   $ ipn-gateway deliveries list --status failed
+  $ ipn-gateway erasures create --email buyer@example.com
   $ ipn-gateway deliveries retry --subscriber sub_01JD5Q8Z3R4B9T6W2X7Y0KMN1P --since 2026-11-21T00:00:00Z`;
 
 export function buildProgram(): Command {
@@ -37,6 +39,7 @@ export function buildProgram(): Command {
   registerDeliveryCommands(program);
   registerEventCommands(program);
   registerMessageCommands(program);
+  registerLifecycleCommands(program);
   registerSimulateCommands(program);
   registerFakePaypalCommand(program);
   registerMigrateCommand(program);
