@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { type Config, loadConfig } from '../../src/config/config';
 import { type Gateway, startGateway } from '../../src/gateway';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import type { TestDatabase } from './database';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -46,9 +46,13 @@ export interface TestGateway extends Gateway {
   close(): Promise<void>;
 }
 
-export async function startTestGateway(config: Config, database?: TestDatabase): Promise<TestGateway> {
+export async function startTestGateway(
+  config: Config,
+  database?: TestDatabase,
+  logger?: Logger,
+): Promise<TestGateway> {
   const gateway = await startGateway(config, {
-    logger: createLogger(config.logLevel),
+    logger: logger ?? createLogger(config.logLevel),
     db: database?.handle,
   });
   if (!gateway.url) throw new Error('test gateway must serve HTTP');
