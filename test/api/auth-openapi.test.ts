@@ -92,6 +92,8 @@ describe('admin API authentication and OpenAPI document', () => {
         '/subscribers/{id}',
         '/subscribers/{id}/rotate-secret',
         '/subscribers/{id}/secret',
+        '/erasures',
+        '/audit-log',
       ].sort(),
     );
     expect(Object.keys(document.paths['/subscribers/{id}']).sort()).toEqual(['delete', 'get', 'patch']);
