@@ -85,8 +85,17 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     encryptionKey.key,
     config.encryption.previousKey ? [config.encryption.previousKey] : [],
   );
-  const resealed = await sealStoredSecrets(db, secrets);
-  if (resealed > 0) logger.info({ subscribers: resealed }, 'sealed subscriber secrets under the current key');
+  const sealing = await sealStoredSecrets(db, secrets);
+  if (sealing.sealed > 0)
+    logger.info({ subscribers: sealing.sealed }, 'sealed subscriber secrets under the current key');
+  if (sealing.unreadable.length > 0) {
+    // Deliveries to these fail (recorded) until every process shares one key.
+    logger.error(
+      { subscribers: sealing.unreadable, keyId: secrets.currentKeyId },
+      'subscriber secrets are sealed with another key: give every process the same ENCRYPTION_KEY ' +
+        '(and the old one as ENCRYPTION_KEY_PREVIOUS during a key rotation)',
+    );
+  }
   const warnings = configurationWarnings(config);
   for (const warning of warnings) logger.warn(warning);
 

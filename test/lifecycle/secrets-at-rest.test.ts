@@ -130,9 +130,31 @@ describe('subscriber secrets at rest', () => {
     );
   });
 
+  it('a process with another key starts, and records deliveries it cannot sign as failed attempts', async () => {
+    await gateway.close();
+    gateway = await startTestGateway(
+      testConfig(database, { ENCRYPTION_KEY: randomBytes(32).toString('base64') }),
+      database,
+    );
+    const before = receiver.received.length;
+    const message = twocheckoutMessage(1);
+    expect((await gateway.post(message.path, message.body)).status).toBe(200);
+    const [attempt] = await waitFor(
+      async () => {
+        const rows = await database.handle.rows<{ error: string | null }>(sql`
+          select a.error from delivery_attempts a join deliveries d on d.id = a.delivery_id
+          where d.subscriber_id = 'sub_legacy' and a.error is not null`);
+        return rows.length > 0 && rows;
+      },
+      { what: 'a failed attempt' },
+    );
+    expect(attempt?.error).toMatch(/ENCRYPTION_KEY/);
+    expect(receiver.received.length).toBe(before); // nothing sent unsigned
+  });
+
   it('without ENCRYPTION_KEY a key is generated under DATA_DIR (mode 600) and kept', async () => {
     const other = await createTestDatabase();
-    const config = testConfig(other);
+    const config = testConfig(other, { ENCRYPTION_KEY: '' });
     const second = await startTestGateway(config, other);
     try {
       const file = path.join(config.dataDir, 'encryption-key');

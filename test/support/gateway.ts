@@ -28,6 +28,8 @@ export function testConfig(database: TestDatabase, overrides: Record<string, str
     REDIS_URL,
     QUEUE_PREFIX: testQueuePrefix(),
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    // Shared with spawned gateway processes, which read subscriber secrets sealed by this one.
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     TWOCHECKOUT_SECRET_KEY: TWOCHECKOUT_TEST_KEY,
     PAYPAL_VERIFY_URL: 'http://127.0.0.1:9/unused',
     PAYPAL_VERIFY_RETRY_SCHEDULE: '50ms',
