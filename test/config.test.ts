@@ -114,6 +114,9 @@ describe('configuration', () => {
   it('refuses a key that is not 32 bytes and a retention that is not a duration, one line each', () => {
     const found = problems({ ENCRYPTION_KEY: 'short', RETENTION: 'forever' });
     expect(found).toHaveLength(2);
+    expect(problems({ HEADERS_TIMEOUT: '40s', REQUEST_TIMEOUT: '30s' })).toEqual([
+      'HEADERS_TIMEOUT: must not be longer than REQUEST_TIMEOUT',
+    ]);
     expect(found.some((line) => line.startsWith('ENCRYPTION_KEY:'))).toBe(true);
     expect(found.some((line) => line.startsWith('RETENTION:'))).toBe(true);
   });

@@ -246,6 +246,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       problems.push('PROVIDERS: 2checkout is enabled but TWOCHECKOUT_SECRET_KEY is not set');
     }
   }
+  // Node refuses to start a server whose header timeout is longer than its request timeout.
+  if (values.HEADERS_TIMEOUT > values.REQUEST_TIMEOUT) {
+    problems.push('HEADERS_TIMEOUT: must not be longer than REQUEST_TIMEOUT');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {

@@ -23,19 +23,33 @@ export function serverTimeoutOptions(limits: ConnectionLimits) {
   };
 }
 
-/** Caps sockets overall (Node drops those over `maxConnections`) and per remote address. */
+/**
+ * Caps sockets overall (Node drops those over `maxConnections`) and per remote address.
+ * `onRefused` gets the number refused since its last call, at most once a minute (no log floods).
+ */
 export function applyConnectionLimits(
   server: Server,
   limits: ConnectionLimits,
-  onRefused?: () => void,
+  onRefused?: (count: number) => void,
 ): void {
+  let refused = 0;
+  let reportedAt = 0;
+  const refuse = () => {
+    refused++;
+    const now = Date.now();
+    if (onRefused && now - reportedAt >= 60_000) {
+      onRefused(refused);
+      refused = 0;
+      reportedAt = now;
+    }
+  };
   server.maxConnections = limits.maxConnections;
   const open = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? 'unknown';
     const count = (open.get(address) ?? 0) + 1;
     if (count > limits.maxConnectionsPerAddress) {
-      onRefused?.();
+      refuse();
       socket.destroy();
       return;
     }

@@ -104,8 +104,8 @@ export function startHttpServer(context: GatewayContext): Promise<HttpServerRole
         });
       },
     );
-    applyConnectionLimits(server as Server, config.http, () =>
-      context.logger.warn('connection refused: too many open connections from one address'),
+    applyConnectionLimits(server as Server, config.http, (count) =>
+      context.logger.warn({ count }, 'connections refused: too many open at once from one address'),
     );
   });
 }
