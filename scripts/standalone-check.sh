@@ -4,7 +4,8 @@
 # tests, fixture-based ingest tests) there. Where possible (root, util-linux `unshare`), the tests
 # run with the original checkout's surroundings hidden behind empty mounts, so a read outside the
 # clone fails even when it names an absolute path. Needs PostgreSQL and Redis as for `npm test`.
-# Usage: bash scripts/standalone-check.sh          (exits non-zero on any failure)
+# Usage: bash scripts/standalone-check.sh   (exits non-zero on any failure; STANDALONE_HIDE=dir:dir
+# hides more folders)
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -26,6 +27,9 @@ npm ci --no-audit --no-fund --loglevel=error
 hide=("$(dirname "$repo")")
 common="$(git -C "$repo" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)"
 [ -n "$common" ] && hide+=("$(dirname "$(dirname "$common")")")
+# More folders to hide, colon-separated (e.g. a shared folder elsewhere on this machine).
+IFS=: read -r -a extra <<<"${STANDALONE_HIDE:-}"
+for dir in "${extra[@]}"; do [ -n "$dir" ] && hide+=("$dir"); done
 mounts=()
 for dir in "${hide[@]}"; do
   case "$clone/" in "$dir"/*) continue ;; esac
