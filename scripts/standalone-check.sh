@@ -33,7 +33,9 @@ for dir in "${extra[@]}"; do [ -n "$dir" ] && hide+=("$dir"); done
 mounts=()
 for dir in "${hide[@]}"; do
   case "$clone/" in "$dir"/*) continue ;; esac
-  [ "$dir" = "/" ] || mounts+=("$dir")
+  [ "$dir" = "/" ] && continue
+  case " ${mounts[*]-} " in *" $dir "*) continue ;; esac
+  mounts+=("$dir")
 done
 
 tests=(
