@@ -51,9 +51,7 @@ export class Batcher<In, Out> {
     if (batch.length === 0) return;
     this.run(batch.map((entry) => entry.input)).then(
       (outputs) => {
-        batch.forEach((entry, index) => {
-          entry.resolve(outputs[index] as Out);
-        });
+        for (const [index, entry] of batch.entries()) entry.resolve(outputs[index] as Out);
       },
       (error) => {
         for (const entry of batch) entry.reject(error);
