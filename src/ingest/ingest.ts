@@ -9,6 +9,7 @@ import type {
 } from '../../providers/types';
 import { serializeEvent } from '../events/event-body';
 import { newId } from '../ids';
+import { paymentFacts, transitionsFor } from '../payments/payment-facts';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
 import type { IngestStore } from './ingest-store';
@@ -70,6 +71,7 @@ export function buildNewEvent(
     transactionId: event.data.transaction_id,
     orderId: event.data.order_id,
     body: serializeEvent({ id, provider, receivedAt, event }),
+    payment: paymentFacts(transitionsFor(provider), event),
   };
 }
 
