@@ -34,14 +34,14 @@ CREATE INDEX "events_payment_idx" ON "events" USING btree ("payment_transaction_
 -- Backfill from the events already stored, with the transition tables as they were when this
 -- migration was written (both providers rank the types they share alike). Earlier events keep
 -- superseded = false: they were delivered.
-CREATE TEMPORARY TABLE "payment_ranks" ("type" text PRIMARY KEY, "rank" integer NOT NULL, "repeatable" boolean NOT NULL, "refund" boolean NOT NULL);--> statement-breakpoint
+CREATE TEMPORARY TABLE "payment_ranks" ("type" text PRIMARY KEY, "rank" integer NOT NULL, "repeatable" boolean NOT NULL, "refund" boolean NOT NULL, "carries_amount" boolean NOT NULL);--> statement-breakpoint
 INSERT INTO "payment_ranks" VALUES
-	('payment.pending', 10, false, false), ('payment.authorized', 20, false, false),
-	('payment.failed', 30, false, false), ('payment.denied', 31, false, false),
-	('payment.canceled', 32, false, false), ('subscription.payment_failed', 33, false, false),
-	('payment.completed', 40, false, false), ('subscription.payment_succeeded', 41, false, false),
-	('payment.refunded', 50, true, true), ('dispute.opened', 60, true, false),
-	('payment.reversed', 70, false, false), ('payment.reversal_canceled', 80, false, false);--> statement-breakpoint
+	('payment.pending', 10, false, false, true), ('payment.authorized', 20, false, false, true),
+	('payment.failed', 30, false, false, true), ('payment.denied', 31, false, false, true),
+	('payment.canceled', 32, false, false, true), ('subscription.payment_failed', 33, false, false, true),
+	('payment.completed', 40, false, false, true), ('subscription.payment_succeeded', 41, false, false, true),
+	('payment.refunded', 50, true, true, false), ('dispute.opened', 60, true, false, false),
+	('payment.reversed', 70, false, false, false), ('payment.reversal_canceled', 80, false, false, false);--> statement-breakpoint
 UPDATE "events" SET "payment_transaction_id" = coalesce(("body"::jsonb)->'data'->>'parent_transaction_id', "transaction_id")
 WHERE "type" IN (SELECT "type" FROM "payment_ranks") AND "transaction_id" IS NOT NULL;--> statement-breakpoint
 INSERT INTO "payments" ("id", "provider", "account", "transaction_id", "order_id", "state", "rank", "amount",
@@ -49,11 +49,11 @@ INSERT INTO "payments" ("id", "provider", "account", "transaction_id", "order_id
 SELECT 'pay_' || substr(min(e."id"), 5), e."provider", 'default', e."payment_transaction_id",
 	(array_agg(e."order_id" ORDER BY r."rank" DESC) FILTER (WHERE e."order_id" IS NOT NULL))[1],
 	(array_agg(e."type" ORDER BY r."rank" DESC))[1], max(r."rank"),
-	(array_agg(e.d->>'amount' ORDER BY r."rank" DESC) FILTER (WHERE NOT r."repeatable"))[1],
-	(array_agg(e.d->>'currency' ORDER BY r."rank" DESC) FILTER (WHERE NOT r."repeatable"))[1],
+	(array_agg(e.d->>'amount' ORDER BY r."rank" DESC) FILTER (WHERE r."carries_amount" AND e.d->>'amount' IS NOT NULL))[1],
+	(array_agg(e.d->>'currency' ORDER BY r."rank" DESC) FILTER (WHERE r."carries_amount" AND e.d->>'amount' IS NOT NULL))[1],
 	NULL, bool_and(e."livemode"),
 	(array_agg(e.d->'customer'->>'email' ORDER BY r."rank" DESC) FILTER (WHERE e.d->'customer'->>'email' IS NOT NULL))[1],
-	max(r."rank") FILTER (WHERE NOT r."repeatable"),
+	max(r."rank") FILTER (WHERE r."carries_amount" AND e.d->>'amount' IS NOT NULL),
 	coalesce(jsonb_object_agg(
 		e."type" || '|' || CASE WHEN r."refund"
 			THEN coalesce(nullif(e."transaction_id", e."payment_transaction_id"), '') || '|' || ltrim(coalesce(e.d->>'amount', ''), '-')

@@ -161,6 +161,8 @@ export interface TransitionRule {
   repeatable: boolean;
   /** Its absolute amount adds to the payment's refunded_amount. */
   refund: boolean;
+  /** Its amount and currency are the payment's own (not those of a refund or reversal). */
+  carriesAmount: boolean;
 }
 
 /**

@@ -1,7 +1,7 @@
 // 2Checkout's payment transition table (docs/payments.md). Every IPN of an order carries its
 // REFNO, refunds included, and 2Checkout gives a refund no id of its own: two refunds of one order
 // are told apart by their amount.
-import { absoluteDecimal, refund, step } from '../payment-transitions';
+import { absoluteDecimal, followUp, refund, step } from '../payment-transitions';
 import type { NormalizedEvent, PaymentTransitions } from '../types';
 
 export const twocheckoutTransitions: PaymentTransitions = {
@@ -11,7 +11,7 @@ export const twocheckoutTransitions: PaymentTransitions = {
     'payment.canceled': step(32),
     'payment.completed': step(40),
     'payment.refunded': refund(50),
-    'payment.reversed': step(70),
+    'payment.reversed': followUp(70),
     // Types 2Checkout never produces, and the license notifications (no transaction).
     'payment.failed': null,
     'payment.denied': null,

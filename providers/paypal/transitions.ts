@@ -1,6 +1,6 @@
 // PayPal's payment transition table (docs/payments.md). A payment is keyed by txn_id; refunds,
 // reversals and cases carry the payment's id in parent_txn_id (cases in txn_id).
-import { absoluteDecimal, refund, repeatable, step } from '../payment-transitions';
+import { absoluteDecimal, followUp, refund, repeatable, step } from '../payment-transitions';
 import type { NormalizedEvent, PaymentTransitions } from '../types';
 
 export const paypalTransitions: PaymentTransitions = {
@@ -15,8 +15,8 @@ export const paypalTransitions: PaymentTransitions = {
     'subscription.payment_succeeded': step(41),
     'payment.refunded': refund(50),
     'dispute.opened': repeatable(60),
-    'payment.reversed': step(70),
-    'payment.reversal_canceled': step(80),
+    'payment.reversed': followUp(70),
+    'payment.reversal_canceled': followUp(80),
     'subscription.created': null,
     'subscription.payment_skipped': null,
     'subscription.suspended': null,

@@ -18,6 +18,7 @@ export interface PaymentFacts {
   occurrence: string | null;
   /** The positive amount a refund adds to refunded_amount. */
   refundAmount: string | null;
+  /** The payment's own amount and currency; null for events about a part of it (refunds...). */
   amount: string | null;
   currency: string | null;
   email: string | null;
@@ -48,8 +49,8 @@ export function paymentFacts(
     refund: rule.refund,
     occurrence: rule.repeatable ? `${event.type}|${transitions.occurrenceOf(event)}` : null,
     refundAmount: rule.refund ? absoluteDecimal(event.data.amount) : null,
-    amount: event.data.amount,
-    currency: event.data.currency,
+    amount: rule.carriesAmount ? event.data.amount : null,
+    currency: rule.carriesAmount ? event.data.currency : null,
     email: event.data.customer.email,
   };
 }
