@@ -9,9 +9,9 @@ import type {
 } from '../../providers/types';
 import { serializeEvent } from '../events/event-body';
 import { newId } from '../ids';
-import { paymentFacts, transitionsFor } from '../payments/payment-facts';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
+import { paymentFacts, transitionsFor } from '../payments/payment-facts';
 import type { IngestStore } from './ingest-store';
 import type { InboundRecord, NewEvent, StoreResult } from './message-store';
 

@@ -136,7 +136,9 @@ export async function recordVerified(
   message: { id: string; provider: string; receivedAt: Date },
   event: NewEvent,
 ): Promise<StoreResult> {
-  const input = [{ provider: message.provider, received_at: message.receivedAt.toISOString(), ...eventInput(event) }];
+  const input = [
+    { provider: message.provider, received_at: message.receivedAt.toISOString(), ...eventInput(event) },
+  ];
   const params = [message.id, JSON.stringify(input), event.idempotencyKey];
   return toStoreResult((await handle.query<EventStoreRow>(RECORD_VERIFIED, params))[0]);
 }

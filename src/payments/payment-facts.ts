@@ -25,7 +25,9 @@ export interface PaymentFacts {
 }
 
 const TRANSITIONS: ReadonlyMap<string, PaymentTransitions> = new Map(
-  PROVIDER_PLUGINS.flatMap((plugin) => (plugin.transitions ? [[plugin.id, plugin.transitions] as const] : [])),
+  PROVIDER_PLUGINS.flatMap((plugin) =>
+    plugin.transitions ? [[plugin.id, plugin.transitions] as const] : [],
+  ),
 );
 
 export function transitionsFor(providerId: string): PaymentTransitions | undefined {

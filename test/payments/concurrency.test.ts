@@ -107,7 +107,9 @@ describe('payments under concurrency', () => {
 
     for (let round = 1; round <= ROUNDS; round++) {
       const refno = `90000000${round}`;
-      const answers = await Promise.all(shuffled(bodies(refno, round)).map((body) => gateway.post('/ipn/2checkout', body)));
+      const answers = await Promise.all(
+        shuffled(bodies(refno, round)).map((body) => gateway.post('/ipn/2checkout', body)),
+      );
       expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
       expect(comparable(await storedPayment(gateway.db, '2checkout', refno))).toEqual(expected);
       const events = await paymentEvents(gateway.db, '2checkout', refno);
@@ -125,12 +127,32 @@ describe('payments under concurrency', () => {
         paypalIpn({ txnId, status: 'Pending', gross: '40.00', receiverId: 'RH7C366NHLF4Z' }),
         paypalIpn({ txnId, status: 'Completed', gross: '40.00' }),
         paypalIpn({ txnId, status: 'Completed', gross: '40.00', receiverId: 'RH7C366NHLF4Z' }),
-        paypalIpn({ txnId, status: 'Completed', gross: '40.00', receiverEmail: null, receiverId: 'RH7C366NHL' }),
-        ...['A1', 'A2', 'A3', 'A4', 'A5'].map((suffix, index) => child(suffix, 'Refunded', `-${index + 1}.25`)),
+        paypalIpn({
+          txnId,
+          status: 'Completed',
+          gross: '40.00',
+          receiverEmail: null,
+          receiverId: 'RH7C366NHL',
+        }),
+        ...['A1', 'A2', 'A3', 'A4', 'A5'].map((suffix, index) =>
+          child(suffix, 'Refunded', `-${index + 1}.25`),
+        ),
         child('A1', 'Refunded', '-1.25'),
-        paypalIpn({ txnId: `${txnId.slice(0, 12)}A2`, parentTxnId: txnId, status: 'Refunded', gross: '-2.25', receiverId: 'X1' }),
+        paypalIpn({
+          txnId: `${txnId.slice(0, 12)}A2`,
+          parentTxnId: txnId,
+          status: 'Refunded',
+          gross: '-2.25',
+          receiverId: 'X1',
+        }),
         child('B1', 'Reversed', '-23.75'),
-        paypalIpn({ txnId: `${txnId.slice(0, 12)}B1`, parentTxnId: txnId, status: 'Reversed', gross: '-23.75', receiverId: 'X2' }),
+        paypalIpn({
+          txnId: `${txnId.slice(0, 12)}B1`,
+          parentTxnId: txnId,
+          status: 'Reversed',
+          gross: '-23.75',
+          receiverId: 'X2',
+        }),
         child('C1', 'Canceled_Reversal', '23.75'),
         paypalIpn({ txnId, status: 'Denied', gross: '40.00' }),
         paypalIpn({ txnId, status: 'Failed', gross: '40.00' }),
@@ -140,10 +162,15 @@ describe('payments under concurrency', () => {
       ];
     };
     const settled = (count: number) =>
-      waitFor(async () => (await storedMessages(gateway.db)).filter((m) => m.provider === 'paypal' && m.status !== 'pending').length >= count, {
-        what: 'every PayPal message verified',
-        timeoutMs: 20_000,
-      });
+      waitFor(
+        async () =>
+          (await storedMessages(gateway.db)).filter((m) => m.provider === 'paypal' && m.status !== 'pending')
+            .length >= count,
+        {
+          what: 'every PayPal message verified',
+          timeoutMs: 20_000,
+        },
+      );
     let posted = 0;
     const sequentialTxn = '7SEQ000000000000';
     for (const body of bodies(sequentialTxn)) {
@@ -152,11 +179,17 @@ describe('payments under concurrency', () => {
       await settled(posted);
     }
     const expected = comparable(await storedPayment(gateway.db, 'paypal', sequentialTxn));
-    expect(expected).toMatchObject({ state: 'payment.reversal_canceled', amount: '40.00', refunded_amount: '16.25' });
+    expect(expected).toMatchObject({
+      state: 'payment.reversal_canceled',
+      amount: '40.00',
+      refunded_amount: '16.25',
+    });
 
     for (let round = 1; round <= 3; round++) {
       const txnId = `7RND${round}00000000000`;
-      const answers = await Promise.all(shuffled(bodies(txnId)).map((body) => gateway.post('/ipn/paypal', body)));
+      const answers = await Promise.all(
+        shuffled(bodies(txnId)).map((body) => gateway.post('/ipn/paypal', body)),
+      );
       expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
       posted += answers.length;
       await settled(posted);

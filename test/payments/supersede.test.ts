@@ -79,7 +79,10 @@ describe('payments: superseded events are stored and not delivered', () => {
   it('2Checkout COMPLETE twice for one REFNO with different MESSAGE_IDs: one delivery', async () => {
     const refno = '731002001';
     for (const messageId of ['200000000001', '200000000002']) {
-      const response = await gateway.post('/ipn/2checkout', twocheckoutIpn({ refno, type: 'payment.completed', messageId }));
+      const response = await gateway.post(
+        '/ipn/2checkout',
+        twocheckoutIpn({ refno, type: 'payment.completed', messageId }),
+      );
       expect(response.status).toBe(200);
     }
     const events = await paymentEvents(gateway.db, '2checkout', refno);
@@ -99,18 +102,29 @@ describe('payments: superseded events are stored and not delivered', () => {
   it('completed, two partial refunds, a reversal and its cancellation: all delivered, refunds summed exactly', async () => {
     const txnId = '8MC585209K746392H';
     await postPaypal(paypalIpn({ txnId, status: 'Completed', gross: '30.00' }));
-    await postPaypal(paypalIpn({ txnId: '2RF000000000001A', parentTxnId: txnId, status: 'Refunded', gross: '-10.10' }));
-    await postPaypal(paypalIpn({ txnId: '2RF000000000002B', parentTxnId: txnId, status: 'Refunded', gross: '-0.20' }));
+    await postPaypal(
+      paypalIpn({ txnId: '2RF000000000001A', parentTxnId: txnId, status: 'Refunded', gross: '-10.10' }),
+    );
+    await postPaypal(
+      paypalIpn({ txnId: '2RF000000000002B', parentTxnId: txnId, status: 'Refunded', gross: '-0.20' }),
+    );
     // 10.10 + 0.20 is not 10.3 in floating point; the sum must be exact.
     expect(await storedPayment(gateway.db, 'paypal', txnId)).toMatchObject({
       state: 'payment.refunded',
       amount: '30.00',
       refunded_amount: '10.30',
     });
-    await postPaypal(paypalIpn({ txnId: '3RV000000000003C', parentTxnId: txnId, status: 'Reversed', gross: '-19.70' }));
+    await postPaypal(
+      paypalIpn({ txnId: '3RV000000000003C', parentTxnId: txnId, status: 'Reversed', gross: '-19.70' }),
+    );
     expect((await storedPayment(gateway.db, 'paypal', txnId))?.state).toBe('payment.reversed');
     await postPaypal(
-      paypalIpn({ txnId: '4CR000000000004D', parentTxnId: txnId, status: 'Canceled_Reversal', gross: '19.70' }),
+      paypalIpn({
+        txnId: '4CR000000000004D',
+        parentTxnId: txnId,
+        status: 'Canceled_Reversal',
+        gross: '19.70',
+      }),
     );
 
     const events = await paymentEvents(gateway.db, 'paypal', txnId);
@@ -131,7 +145,10 @@ describe('payments: superseded events are stored and not delivered', () => {
 
   it('a refund that arrives again through another message is superseded and not counted twice', async () => {
     const refno = '731002002';
-    await gateway.post('/ipn/2checkout', twocheckoutIpn({ refno, type: 'payment.completed', messageId: '300000000001' }));
+    await gateway.post(
+      '/ipn/2checkout',
+      twocheckoutIpn({ refno, type: 'payment.completed', messageId: '300000000001' }),
+    );
     const refund = (messageId: string, total: string) =>
       gateway.post('/ipn/2checkout', twocheckoutIpn({ refno, type: 'payment.refunded', messageId, total }));
     await refund('300000000002', '-12.00');
@@ -156,8 +173,11 @@ describe('payments: superseded events are stored and not delivered', () => {
       paypalIpn({ txnId: 'NOPAY000000000001', status: 'Completed', gross: '1.00', txnType: 'masspay' }),
     );
     expect(response.status).toBe(200);
-    await waitFor(async () => (await paymentEvents(gateway.db, 'paypal', 'NOPAY000000000001')).length === 0 &&
-      (await storedMessages(gateway.db)).every((message) => message.status !== 'pending'));
+    await waitFor(
+      async () =>
+        (await paymentEvents(gateway.db, 'paypal', 'NOPAY000000000001')).length === 0 &&
+        (await storedMessages(gateway.db)).every((message) => message.status !== 'pending'),
+    );
     expect(await storedPayment(gateway.db, 'paypal', 'NOPAY000000000001')).toBeUndefined();
   });
 });

@@ -45,7 +45,13 @@ export function paypalIpn(options: PaypalIpnOptions): string {
   return pairs.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('&');
 }
 
-export type TwocheckoutStatus = 'payment.pending' | 'payment.authorized' | 'payment.completed' | 'payment.refunded' | 'payment.reversed' | 'payment.canceled';
+export type TwocheckoutStatus =
+  | 'payment.pending'
+  | 'payment.authorized'
+  | 'payment.completed'
+  | 'payment.refunded'
+  | 'payment.reversed'
+  | 'payment.canceled';
 
 export interface TwocheckoutIpnOptions {
   refno: string;
@@ -76,7 +82,10 @@ export function twocheckoutIpn(options: TwocheckoutIpnOptions): Buffer {
     .filter(([name]) => !SIGNATURES.has(name))
     .map(([name, value]) => [name, name === 'IPN_TOTALGENERAL' && options.total ? options.total : value]);
   const key = createSecretKey(Buffer.from(TWOCHECKOUT_TEST_KEY, 'utf8'));
-  const fields: GroupedFields = [...unsigned, ['SIGNATURE_SHA2_256', hmacHex('sha256', key, signatureSource(unsigned))]];
+  const fields: GroupedFields = [
+    ...unsigned,
+    ['SIGNATURE_SHA2_256', hmacHex('sha256', key, signatureSource(unsigned))],
+  ];
   return Buffer.from(encodeForm(wirePairs(fields), 'utf-8'), 'latin1');
 }
 
@@ -93,7 +102,11 @@ export interface StoredPayment extends Record<string, unknown> {
   customer_email: string | null;
 }
 
-export async function storedPayment(db: DbHandle, provider: string, transactionId: string): Promise<StoredPayment | undefined> {
+export async function storedPayment(
+  db: DbHandle,
+  provider: string,
+  transactionId: string,
+): Promise<StoredPayment | undefined> {
   const [row] = await db.rows<StoredPayment>(sql`
     select provider, account, transaction_id, order_id, state, amount, currency,
            refunded_amount::text as refunded_amount, livemode, customer_email
@@ -110,7 +123,11 @@ export interface PaymentEventRow extends Record<string, unknown> {
 }
 
 /** The events of one payment, oldest first, with how many delivery rows each got. */
-export async function paymentEvents(db: DbHandle, provider: string, transactionId: string): Promise<PaymentEventRow[]> {
+export async function paymentEvents(
+  db: DbHandle,
+  provider: string,
+  transactionId: string,
+): Promise<PaymentEventRow[]> {
   return db.rows<PaymentEventRow>(sql`
     select e.id, e.type, e.transaction_id, e.superseded,
            (select count(*)::int from deliveries d where d.event_id = e.id) as deliveries
