@@ -12,6 +12,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { EventType } from '../../providers/types';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType: () => 'bytea',
@@ -99,7 +100,7 @@ export const payments = pgTable(
     transactionId: text('transaction_id').notNull(),
     orderId: text('order_id'),
     /** The type of the latest event that moved the payment forward. */
-    state: text('state').notNull(),
+    state: text('state').$type<EventType>().notNull(),
     /** Position of `state` in the provider's transition table. */
     rank: integer('rank').notNull(),
     amount: text('amount'),
