@@ -109,6 +109,10 @@ function Summary({ event }: { event: EventWithDeliveries }) {
         ['Event id', <Mono>{event.id}</Mono>],
         ['Provider', event.provider],
         ['Mode', <Badge label={event.livemode ? 'live' : 'test'} />],
+        [
+          'Superseded',
+          event.superseded ? <Badge label="superseded: stored, not delivered" tone="muted" /> : 'no',
+        ],
         ['Occurred', <Time iso={event.occurred_at} />],
         ['Received', <Time iso={event.received_at} />],
         ['Provider status', data.provider_status ?? '—'],
@@ -124,6 +128,7 @@ function Summary({ event }: { event: EventWithDeliveries }) {
         ],
         ['Items', data.items.map((item) => `${item.quantity ?? 1} × ${item.name ?? '?'}`).join(', ') || '—'],
         ['Reason', data.reason ?? '—'],
+        ['Receiver', data.receiver ?? '—'],
       ]}
     />
   );
