@@ -163,7 +163,9 @@ describe.each(Object.entries(TABLES))('%s transition table', (provider, transiti
   });
 
   it('is documented in docs/payments.md', () => {
-    expect(readFileSync('docs/payments.md', 'utf8')).toContain(transitionTable(transitions));
+    // Compared without the padding a markdown formatter adds to tables.
+    const plain = (markdown: string) => markdown.replace(/ *\| */g, '|').replace(/-{3,}/g, '---');
+    expect(plain(readFileSync('docs/payments.md', 'utf8'))).toContain(plain(transitionTable(transitions)));
   });
 });
 
