@@ -169,7 +169,13 @@ export function EventDetailPage(props: EventDetailProps) {
           />
         ))}
       </Card>
-      <Card title="Event JSON (as sent to subscribers)">
+      <Card
+        title={
+          event.superseded
+            ? 'Event JSON (stored, never sent: superseded)'
+            : 'Event JSON (as sent to subscribers)'
+        }
+      >
         <pre class="code" data-testid="event-json">
           {JSON.stringify(body, null, 2)}
         </pre>
