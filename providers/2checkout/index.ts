@@ -11,6 +11,7 @@ function secretKeyOf(settings: ProviderSettings): string | null {
 export const twocheckoutPlugin: ProviderPlugin = {
   id: '2checkout',
   isConfigured: (settings) => secretKeyOf(settings) !== null,
+  enabledBy: 'TWOCHECKOUT_SECRET_KEY',
   transitions: twocheckoutTransitions,
   configure(settings) {
     const secretKey = secretKeyOf(settings);
