@@ -150,7 +150,7 @@ export interface ProviderSettings {
   };
 }
 
-/** How one event type acts on the payment it belongs to (SPEC section 8). */
+/** How one event type acts on the payment it belongs to (docs/contract.md section 8). */
 export interface TransitionRule {
   /** Position in a payment's life. A payment only moves to a higher rank; ranks are distinct per type. */
   rank: number;

@@ -4,7 +4,7 @@ import { PROVIDER_PLUGINS } from '../../providers/index';
 import { absoluteDecimal } from '../../providers/payment-transitions';
 import type { NormalizedEvent, PaymentTransitions } from '../../providers/types';
 
-/** Until accounts exist (SPEC section 9), every payment belongs to this one. */
+/** Until accounts exist (docs/contract.md section 9), every payment belongs to this one. */
 export const DEFAULT_ACCOUNT = 'default';
 
 export interface PaymentFacts {

@@ -31,7 +31,7 @@ describe('admin API: payments', () => {
     await database?.drop();
   });
 
-  it('reads one payment in the SPEC shape, with its timeline', async () => {
+  it('reads one payment in the contract shape, with its timeline', async () => {
     const { status, body } = await client.get('/payments/2checkout/100000001');
     expect(status).toBe(200);
     expect(Object.keys(body)).toEqual([

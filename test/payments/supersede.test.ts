@@ -1,4 +1,4 @@
-// SPEC 8 "no regressions, no repeats": end to end through the HTTP endpoints, with a subscriber
+// docs/contract.md section 8, "no regressions, no repeats": end to end through the HTTP endpoints, with a subscriber
 // that receives whatever is delivered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSubscriber } from '../support/admin-client';

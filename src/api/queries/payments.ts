@@ -1,4 +1,4 @@
-// Read side of payments (SPEC section 8): the current state of a transaction and its timeline.
+// Read side of payments (docs/contract.md section 8): the current state of a transaction and its timeline.
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { EventType } from '../../../providers/types';
 import type { DbHandle } from '../../db/client';

@@ -1,4 +1,4 @@
-// `payments list` and `payments show`: the state of a transaction and its timeline (SPEC 8).
+// `payments list` and `payments show`: the state of a transaction and its timeline (docs/contract.md section 8).
 import { type Command, Option } from 'commander';
 import { EVENT_TYPES } from '../../../providers/types';
 import type { Page, Payment, PaymentTimelineEvent, PaymentWithEvents } from '../admin/resources';
