@@ -86,6 +86,12 @@ describe('ipn-gateway payments', () => {
     expect(none.stdout.trim()).toBe('no payments');
   });
 
+  it('marks superseded events in events list', async () => {
+    const run = await runBin(['events', 'list', '--provider', '2checkout'], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout.match(/payment\.completed \(superseded\)/g)).toHaveLength(1);
+  });
+
   it('exits 1 with the problem detail for an unknown transaction', async () => {
     const run = await runBin(['payments', 'show', '2checkout', '000'], env);
     expect(run.code).toBe(1);

@@ -53,6 +53,8 @@ export interface PaymentEvent {
   type: string;
   provider: string;
   livemode: boolean;
+  /** Stored but never delivered (docs/payments.md). */
+  superseded: boolean;
   occurred_at: string;
   received_at: string;
   data: {
