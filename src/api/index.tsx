@@ -9,6 +9,7 @@ import { registerDeliveryRoutes } from './routes/deliveries';
 import { registerEventRoutes } from './routes/events';
 import { registerLifecycleRoutes } from './routes/lifecycle';
 import { registerMessageRoutes } from './routes/messages';
+import { registerPaymentRoutes } from './routes/payments';
 import { registerSubscriberRoutes } from './routes/subscribers';
 
 export type { AdminApiDeps } from './deps';
@@ -49,6 +50,7 @@ export function createAdminApi(deps: AdminApiDeps): OpenAPIHono {
   registerEventRoutes(api, deps);
   registerDeliveryRoutes(api, deps);
   registerMessageRoutes(api, deps);
+  registerPaymentRoutes(api, deps);
   registerLifecycleRoutes(api, deps);
   return api;
 }

@@ -8,6 +8,7 @@ import { registerFakePaypalCommand } from './commands/fake-paypal';
 import { registerLifecycleCommands } from './commands/lifecycle';
 import { registerMessageCommands } from './commands/messages';
 import { registerMigrateCommand } from './commands/migrate';
+import { registerPaymentCommands } from './commands/payments';
 import { registerSimulateCommands } from './commands/simulate';
 import { registerSubscriberCommands } from './commands/subscribers';
 
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerDeliveryCommands(program);
   registerEventCommands(program);
   registerMessageCommands(program);
+  registerPaymentCommands(program);
   registerLifecycleCommands(program);
   registerSimulateCommands(program);
   registerFakePaypalCommand(program);

@@ -17,6 +17,7 @@ import { registerEventRoutes } from './routes/event-routes';
 import { registerLifecycleRoutes } from './routes/lifecycle-routes';
 import { registerMessageRoutes } from './routes/message-routes';
 import { registerOverviewRoutes } from './routes/overview-routes';
+import { registerPaymentRoutes } from './routes/payment-routes';
 import { registerSubscriberRoutes } from './routes/subscriber-routes';
 import { currentSession, type SessionKeys, SessionStore, sessionKeys } from './session';
 import { errorMessage } from './subscriber-form';
@@ -72,6 +73,7 @@ export function createDashboard(deps: DashboardDeps): Hono {
   registerAssets(app);
   registerAuthRoutes(app, context);
   registerOverviewRoutes(app, context);
+  registerPaymentRoutes(app, context);
   registerEventRoutes(app, context);
   registerDeliveryRoutes(app, context);
   registerSubscriberRoutes(app, context);

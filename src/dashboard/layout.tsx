@@ -5,6 +5,7 @@ import { DASHBOARD_BASE, dashboardHref } from './paths';
 
 export type Section =
   | 'overview'
+  | 'payments'
   | 'events'
   | 'deliveries'
   | 'subscribers'
@@ -14,6 +15,7 @@ export type Section =
 
 const NAVIGATION: Array<[Section, string, string]> = [
   ['overview', 'Overview', '/'],
+  ['payments', 'Payments', '/payments'],
   ['events', 'Events', '/events'],
   ['deliveries', 'Deliveries', '/deliveries'],
   ['subscribers', 'Subscribers', '/subscribers'],

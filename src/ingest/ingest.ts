@@ -11,6 +11,7 @@ import { serializeEvent } from '../events/event-body';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
+import { paymentFacts, transitionsFor } from '../payments/payment-facts';
 import type { IngestStore } from './ingest-store';
 import type { InboundRecord, NewEvent, StoreResult } from './message-store';
 
@@ -70,6 +71,7 @@ export function buildNewEvent(
     transactionId: event.data.transaction_id,
     orderId: event.data.order_id,
     body: serializeEvent({ id, provider, receivedAt, event }),
+    payment: paymentFacts(transitionsFor(provider), event),
   };
 }
 

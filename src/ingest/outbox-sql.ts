@@ -1,7 +1,8 @@
 /**
  * The outbox insert for new events: one pending delivery per enabled subscriber whose filters
  * match (empty filter = all; `prefix.*` patterns), for rows of `events` (a CTE returning id,
- * provider, type and whether it was inserted) that are new. Delivery ids are the event's ULID
+ * provider, type, whether it was inserted and whether it is superseded) that are new and not
+ * superseded: a superseded event is stored for the record and never delivered. Delivery ids are the event's ULID
  * and the subscriber's position: unique, and time-ordered like every other id.
  */
 export function outboxInsert(events: string): string {
@@ -19,6 +20,6 @@ export function outboxInsert(events: string): string {
           where filter.pattern = ${events}.type or filter.pattern = '*'
              or (right(filter.pattern, 2) = '.*' and starts_with(${events}.type, left(filter.pattern, -1)))))
     ) as matched
-    where ${events}.inserted
+    where ${events}.inserted and not ${events}.superseded
     returning id, event_id`;
 }
