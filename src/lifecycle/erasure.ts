@@ -55,6 +55,8 @@ const SCRUB_DELIVERY_TRACES = `
   update deliveries set last_error = null
   where id in (select id from erased_deliveries) and lower(last_error) like $3`;
 
+const SCRUB_PAYMENTS = `update payments set customer_email = null where lower(customer_email) = $1`;
+
 /** The event JSON without customer or raw data; everything else (ids, type, amounts) kept. */
 export function erasedEventBody(body: string): string {
   const event = JSON.parse(body) as { data?: { customer?: unknown }; raw?: unknown };
@@ -95,17 +97,7 @@ export async function eraseByEmail(handle: DbHandle, email: string): Promise<Era
     ]);
   }
   if (events.size > 0) await handle.query(SCRUB_DELIVERY_TRACES, [[...events.keys()], patterns, anywhere]);
-  await scrubPayments(handle, email);
+  // Payments (SPEC 8) keep their state and amounts; only the customer's address goes.
+  await handle.query(SCRUB_PAYMENTS, [email.trim().toLowerCase()]);
   return { messages: messages.length, events: events.size };
-}
-
-// Payments (SPEC 8) keep their state and amounts; only the customer's address goes.
-const SCRUB_PAYMENTS = `update payments set customer_email = null where lower(customer_email) = $1`;
-
-async function scrubPayments(handle: DbHandle, email: string): Promise<void> {
-  const [table] = await handle.query<{ present: boolean }>(
-    `select to_regclass('public.payments') is not null as present`,
-    [],
-  );
-  if (table?.present) await handle.query(SCRUB_PAYMENTS, [email.trim().toLowerCase()]);
 }

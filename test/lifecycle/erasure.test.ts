@@ -38,6 +38,8 @@ async function snapshot(database: TestDatabase): Promise<Snapshot[]> {
            || ' ' || coalesce((body::jsonb)#>>'{data,currency}', '') as state from events
     union all select id, status || ' ' || coalesce(event_id, '') from inbound_messages
     union all select id, status || ' ' || attempt_count from deliveries
+    union all select id, state || ' ' || coalesce(amount, '') || ' ' || coalesce(currency, '') || ' '
+              || coalesce(refunded_amount::text, '') from payments
     order by id`);
 }
 
@@ -138,7 +140,7 @@ describe('erasure by email', () => {
   it('the address is stored in several tables before', async () => {
     const hits = await searchEveryColumn(database.handle, NEEDLES);
     expect(hits.map((hit) => hit.table).sort()).toEqual(
-      expect.arrayContaining(['events', 'inbound_messages']),
+      expect.arrayContaining(['events', 'inbound_messages', 'payments']),
     );
   });
 

@@ -1,5 +1,5 @@
 // Retention with a short RETENTION: old messages, events, deliveries and attempts are pruned in
-// batches while ingest keeps answering; recent rows and their API views stay.
+// batches while ingest keeps answering; recent rows, and payments with their state and amounts, stay.
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { encodeTime } from 'ulid';
@@ -30,6 +30,14 @@ async function seedOldRows(database: TestDatabase, subscriberId: string): Promis
     sql.raw(`
     insert into events (id, provider, type, idempotency_key, livemode, occurred_at, received_at, message_id, body)
     select ${id('evt')}, '2checkout', 'payment.completed', 'old-' || g, true, ${old}, ${old}, ${id('msg')}, '{}'
+    from generate_series(1, ${OLD_EVENTS}) g`),
+  );
+  // Their payments (SPEC 8): retention keeps these, with state and amounts.
+  await database.handle.rows(
+    sql.raw(`
+    insert into payments (id, provider, transaction_id, state, rank, amount, currency, livemode, first_seen_at,
+                          updated_at)
+    select 'pay_old_' || g, '2checkout', 'old-' || g, 'payment.completed', 40, '12.50', 'EUR', true, ${old}, ${old}
     from generate_series(1, ${OLD_EVENTS}) g`),
   );
   await database.handle.rows(
@@ -120,6 +128,14 @@ describe('retention', () => {
     expect(await count(database, 'delivery_attempts', `started_at < now() - interval '1 day'`)).toBe(0);
     expect(await count(database, 'inbound_messages')).toBe(answers.length);
     expect(await count(database, 'events')).toBe(answers.length);
+    // Payments stay, with their state and amounts, after their events are gone.
+    expect(
+      await count(
+        database,
+        'payments',
+        `id like 'pay_old_%' and state = 'payment.completed' and amount = '12.50' and currency = 'EUR'`,
+      ),
+    ).toBe(OLD_EVENTS);
   }, 120_000);
 
   it('GET /api/messages/:id of a pruned message is 404', async () => {
