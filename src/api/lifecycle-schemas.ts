@@ -1,4 +1,4 @@
-// Request and response shapes of erasures and the audit log (SPEC 10).
+// Request and response shapes of erasures and the audit log (docs/contract.md section 10).
 import { z } from '@hono/zod-openapi';
 
 export const ErasureRequestSchema = z

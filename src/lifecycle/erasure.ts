@@ -1,4 +1,4 @@
-// Erasure by email (SPEC 10): every stored message and event whose customer has the address
+// Erasure by email (docs/contract.md section 10): every stored message and event whose customer has the address
 // keeps its ids, types, amounts and states; its raw bytes, `raw` fields and `data.customer` go.
 // Matched: events whose JSON holds the address, messages whose raw body holds it (also rejected
 // messages, and those whose event retention already removed), and the events and messages that
@@ -97,7 +97,7 @@ export async function eraseByEmail(handle: DbHandle, email: string): Promise<Era
     ]);
   }
   if (events.size > 0) await handle.query(SCRUB_DELIVERY_TRACES, [[...events.keys()], patterns, anywhere]);
-  // Payments (SPEC 8) keep their state and amounts; only the customer's address goes.
+  // Payments (docs/contract.md section 8) keep their state and amounts; only the customer's address goes.
   await handle.query(SCRUB_PAYMENTS, [email.trim().toLowerCase()]);
   return { messages: messages.length, events: events.size };
 }

@@ -1,4 +1,4 @@
-// Retention (SPEC 10): inbound messages, events, deliveries and attempts older than RETENTION are
+// Retention (docs/contract.md section 10): inbound messages, events, deliveries and attempts older than RETENTION are
 // deleted in the background, a small batch per short transaction, so ingest never waits long:
 // each batch holds row locks only on the rows it deletes, under a statement and lock timeout.
 // Ids are time-ordered ULIDs, so "older than the cut-off" is a primary-key range: no extra index,

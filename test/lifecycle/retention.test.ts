@@ -32,7 +32,7 @@ async function seedOldRows(database: TestDatabase, subscriberId: string): Promis
     select ${id('evt')}, '2checkout', 'payment.completed', 'old-' || g, true, ${old}, ${old}, ${id('msg')}, '{}'
     from generate_series(1, ${OLD_EVENTS}) g`),
   );
-  // Their payments (SPEC 8): retention keeps these, with state and amounts.
+  // Their payments (docs/contract.md section 8): retention keeps these, with state and amounts.
   await database.handle.rows(
     sql.raw(`
     insert into payments (id, provider, transaction_id, state, rank, amount, currency, livemode, first_seen_at,
