@@ -1,11 +1,31 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config/config';
-import { startGateway } from './gateway';
+import { DEFAULT_ACCOUNT } from './config/accounts-file';
+import { type Gateway, startGateway } from './gateway';
 import { RedisUnavailableError } from './queue/redis-server';
 
 function loadDotEnv(): void {
   // A .env file may supply settings; variables already in the environment win.
   if (existsSync('.env')) process.loadEnvFile('.env');
+}
+
+/** Each endpoint, then why any provider or endpoint is off and the variable that turns it on. */
+function endpointLines(gateway: Gateway, url: string): string[] {
+  const lines: string[] = [];
+  for (const provider of gateway.providers) {
+    const account = provider.account === DEFAULT_ACCOUNT ? '' : ` (${provider.account})`;
+    for (const endpoint of provider.endpoints)
+      lines.push(`  ${provider.provider} ${endpoint.kind}${account}: ${url}${endpoint.path}`);
+  }
+  for (const hint of gateway.endpointHints) {
+    const account = hint.account === DEFAULT_ACCOUNT ? '' : ` (${hint.account})`;
+    lines.push(`  ${hint.provider} ${hint.kind}${account}: off; set ${hint.variable} to enable it`);
+  }
+  for (const disabled of gateway.config.providerConfig.disabled) {
+    const how = disabled.enabledBy === null ? 'add it to PROVIDERS' : `set ${disabled.enabledBy}`;
+    lines.push(`  ${disabled.id}: off; ${how} to enable it`);
+  }
+  return lines;
 }
 
 async function main(): Promise<void> {
@@ -36,10 +56,7 @@ async function main(): Promise<void> {
     `ipn-gateway started (role ${config.role}, ${gateway.db.kind} database, Redis ${gateway.redisUrl})`,
   ];
   if (gateway.url) {
-    for (const provider of gateway.providers) {
-      for (const endpoint of provider.endpoints)
-        lines.push(`  ${provider.id} ${endpoint.kind}: ${gateway.url}${endpoint.path}`);
-    }
+    lines.push(...endpointLines(gateway, gateway.url));
     lines.push(`  dashboard: ${gateway.url}/dashboard`);
     lines.push(`  admin API: ${gateway.url}/api (reference: ${gateway.url}/api/docs)`);
     lines.push(

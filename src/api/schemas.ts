@@ -1,6 +1,7 @@
 // Every request and response shape of the admin API, defined once: the same schemas validate
 // requests and generate the OpenAPI document.
 import { z } from '@hono/zod-openapi';
+import { MESSAGE_KINDS, PROVIDER_IDS } from '../../providers/index';
 import { EVENT_TYPES } from '../../providers/types';
 import { BULK_RETRY_LIMIT } from '../delivery/delivery-commands';
 import { isEventTypeFilter, isWebhookUrl } from '../subscribers/validation';
@@ -8,7 +9,6 @@ import { decodeCursor } from './queries/page';
 
 const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 const MESSAGE_STATUSES = ['pending', 'verified', 'invalid', 'rejected', 'duplicate'] as const;
-const MESSAGE_KINDS = ['ipn', 'lcn'] as const;
 const SUBSCRIBER_FORMATS = ['event', 'raw'] as const;
 
 const timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-21T12:00:00.000Z' });
@@ -98,7 +98,8 @@ export const MessageQuerySchema = z.object({
     .optional()
     .openapi({ param: { name: 'status', in: 'query' } }),
   kind: z
-    .enum(MESSAGE_KINDS)
+    .string()
+    .max(40)
     .optional()
     .openapi({ param: { name: 'kind', in: 'query' } }),
 });
@@ -138,7 +139,7 @@ const subscriberFields = {
   providers: z
     .array(z.string())
     .max(20)
-    .openapi({ description: 'Provider ids (paypal, 2checkout); empty means every provider' }),
+    .openapi({ description: `Provider ids (${PROVIDER_IDS.join(', ')}); empty means every provider` }),
   format: z
     .enum(SUBSCRIBER_FORMATS)
     .openapi({ description: 'event: the shared JSON event; raw: the provider body as received' }),
@@ -295,8 +296,8 @@ export const EventSchema = z
       reason: nullableString,
     }),
     raw: z
-      .record(z.string(), z.union([z.string(), z.array(z.string())]))
-      .openapi({ description: 'Every provider field, decoded' }),
+      .record(z.string(), z.unknown())
+      .openapi({ description: 'Every provider field, decoded (form fields, or the parsed JSON body)' }),
   })
   .openapi('Event');
 
@@ -312,7 +313,7 @@ export const MessageSchema = z
   .object({
     id: z.string().openapi({ example: 'msg_01JD5Q8Z3R4B9T6W2X7Y0KMN1P' }),
     provider: z.string(),
-    kind: z.enum(MESSAGE_KINDS),
+    kind: z.string().openapi({ description: `How it arrived: ${MESSAGE_KINDS.join(', ')}` }),
     received_at: timestamp,
     status: z.enum(MESSAGE_STATUSES),
     reason: z.string().nullable(),

@@ -11,6 +11,7 @@ export type MessageStatus = 'pending' | 'verified' | 'invalid' | 'rejected' | 'd
 export interface InboundRecord {
   id: string;
   provider: string;
+  account: string;
   kind: string;
   receivedAt: Date;
   contentType: string | null;
@@ -22,6 +23,7 @@ export interface InboundRecord {
 export interface NewEvent {
   id: string;
   type: string;
+  account: string;
   idempotencyKey: string;
   livemode: boolean;
   occurredAt: Date;
@@ -36,7 +38,7 @@ export interface StoreResult {
   deliveryIds: string[];
 }
 
-/** $1..$8: the message columns, in this order. */
+/** $1..$9: the message columns, in this order. */
 function messageParams(record: InboundRecord): unknown[] {
   return [
     record.id,
@@ -47,14 +49,15 @@ function messageParams(record: InboundRecord): unknown[] {
     JSON.stringify(record.headers),
     record.remoteAddr,
     record.rawBody,
+    record.account,
   ];
 }
 
 const INSERT_REJECTED = `
   insert into inbound_messages
-    (id, provider, kind, received_at, content_type, headers, remote_addr, raw_body, status, reason,
+    (id, provider, kind, received_at, content_type, headers, remote_addr, raw_body, account, status, reason,
      idempotency_key)
-  values ($1, $2, $3, $4::timestamptz, $5, $6::jsonb, $7, $8::bytea, 'rejected', $9, $10)`;
+  values ($1, $2, $3, $4::timestamptz, $5, $6::jsonb, $7, $8::bytea, $9, 'rejected', $10, $11)`;
 
 /** A message that produced no event: rejected, malformed or oversized. */
 export async function storeRejected(
@@ -68,19 +71,20 @@ export async function storeRejected(
   return { status: 'rejected', eventId: null, deliveryIds: [] };
 }
 
-// The event and its outbox, for a message verified after the fact. Its parameters start at $base: event id, type, idempotency key, livemode, occurred_at, received_at, message id,
-// transaction id, order id, body, provider (built once, at load).
+// The event and its outbox, for a message verified after the fact. Its parameters start at
+// $base: event id, type, idempotency key, livemode, occurred_at, received_at, message id,
+// transaction id, order id, body, provider, account (built once, at load).
 function eventAndDeliveries(base: number): string {
   const p = (offset: number) => `$${base + offset}`;
   return `
   new_event as (
     insert into events
       (id, type, idempotency_key, livemode, occurred_at, received_at, message_id, transaction_id,
-       order_id, body, provider)
+       order_id, body, provider, account)
     values (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}::timestamptz, ${p(5)}::timestamptz, ${p(6)}, ${p(7)},
-            ${p(8)}, ${p(9)}, ${p(10)})
+            ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)})
     on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
-    returning id, provider, type, (xmax = 0) as inserted),
+    returning id, provider, account, type, (xmax = 0) as inserted),
   new_deliveries as (${outboxInsert('new_event')})`;
 }
 
@@ -97,6 +101,7 @@ function eventParams(provider: string, messageId: string, receivedAt: Date, even
     event.orderId,
     event.body,
     provider,
+    event.account,
   ];
 }
 

@@ -1,5 +1,6 @@
 // `messages list`: every inbound provider request, accepted or not, and what became of it.
 import { type Command, Option } from 'commander';
+import { MESSAGE_KINDS } from '../../../providers/index';
 import type { InboundMessage, Page } from '../admin/resources';
 import {
   type AdminOptions,
@@ -46,7 +47,7 @@ export function registerMessageCommands(program: Command): void {
       ]),
     )
     .addOption(providerOption('messages'))
-    .addOption(new Option('--kind <kind>', 'only this kind').choices(['ipn', 'lcn']))
+    .addOption(new Option('--kind <kind>', 'only this kind').choices([...MESSAGE_KINDS]))
     .addOption(limitOption())
     .addOption(cursorOption())
     .addOption(jsonOption())
