@@ -147,7 +147,7 @@ export type VerifiedDecision =
  * (not genuine, never retried) and `retry` (no verdict now; the core tries again later).
  */
 export type VerifyStep =
-  | { step: 'request'; request: NetworkRequest; then(answer: NetworkAnswer): VerifyStep }
+  | { step: 'request'; request: NetworkRequest; continueWith(answer: NetworkAnswer): VerifyStep }
   | { step: 'verified'; decision: VerifiedDecision }
   | { step: 'invalid'; reason: string }
   | { step: 'retry'; reason: string };

@@ -6,7 +6,11 @@ import type { Config } from './config/config';
 import { type DbHandle, openPglite, openPostgres } from './db/client';
 import { createLogger, type Logger } from './logger';
 import { GatewayMetrics } from './metrics/metrics';
-import { buildProviderInstances, type EndpointHint, type ProviderInstance } from './providers/provider-instances';
+import {
+  buildProviderInstances,
+  type EndpointHint,
+  type ProviderInstance,
+} from './providers/provider-instances';
 import { JobDispatcher } from './queue/dispatcher';
 import { QUEUE_NAMES } from './queue/jobs';
 import type { Reconciler } from './queue/reconciler';

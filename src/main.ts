@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from './config/config';
 import { DEFAULT_ACCOUNT } from './config/accounts-file';
+import { ConfigError, loadConfig } from './config/config';
 import { type Gateway, startGateway } from './gateway';
 import { RedisUnavailableError } from './queue/redis-server';
 

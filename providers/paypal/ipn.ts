@@ -1,5 +1,11 @@
 // PayPal IPN: answer 200 once stored, verify later by postback (sent by the core), then normalize.
-import type { InboundDecision, InboundRequest, ProviderResponse, VerifiedDecision, VerifyStep } from '../types';
+import type {
+  InboundDecision,
+  InboundRequest,
+  ProviderResponse,
+  VerifiedDecision,
+  VerifyStep,
+} from '../types';
 import { environmentRejection } from './environment';
 import { idempotencyKey } from './idempotency';
 import { normalize } from './normalize';
@@ -48,7 +54,7 @@ export function createIpnHandler(shared: PayPalShared, account: PayPalAccount) {
     return {
       step: 'request',
       request: buildPostbackRequest(rawBody, verifyUrl, userAgent),
-      then(answer) {
+      continueWith(answer) {
         if (!answer.ok) return { step: 'retry', reason: `postback failed: ${answer.error}` };
         const text = answer.body.toString('utf8');
         const excerpt = text.trim().slice(0, MAX_EXCERPT);

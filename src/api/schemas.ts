@@ -4,7 +4,7 @@ import { z } from '@hono/zod-openapi';
 import { MESSAGE_KINDS, PROVIDER_IDS } from '../../providers/index';
 import { EVENT_TYPES } from '../../providers/types';
 import { BULK_RETRY_LIMIT } from '../delivery/delivery-commands';
-import { isEventTypeFilter, isWebhookUrl } from '../subscribers/validation';
+import { isAccountName, isEventTypeFilter, isWebhookUrl } from '../subscribers/validation';
 import { decodeCursor } from './queries/page';
 
 const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
@@ -140,6 +140,17 @@ const subscriberFields = {
     .array(z.string())
     .max(20)
     .openapi({ description: `Provider ids (${PROVIDER_IDS.join(', ')}); empty means every provider` }),
+  accounts: z
+    .array(
+      z
+        .string()
+        .refine(isAccountName, { message: 'must be an account name: letters, digits, "_" and "-"' })
+        .openapi({ example: 'shop-eu' }),
+    )
+    .max(50)
+    .openapi({
+      description: 'Provider accounts (ACCOUNTS_FILE names, or default); empty means every account',
+    }),
   format: z
     .enum(SUBSCRIBER_FORMATS)
     .openapi({ description: 'event: the shared JSON event; raw: the provider body as received' }),
@@ -152,6 +163,7 @@ export const CreateSubscriberSchema = z
     enabled: subscriberFields.enabled.default(true),
     event_types: subscriberFields.event_types.default([]),
     providers: subscriberFields.providers.default([]),
+    accounts: subscriberFields.accounts.default([]),
     format: subscriberFields.format.default('event'),
   })
   .openapi('SubscriberCreate');
@@ -163,6 +175,7 @@ export const UpdateSubscriberSchema = z
     enabled: subscriberFields.enabled.optional(),
     event_types: subscriberFields.event_types.optional(),
     providers: subscriberFields.providers.optional(),
+    accounts: subscriberFields.accounts.optional(),
     format: subscriberFields.format.optional(),
   })
   .openapi('SubscriberUpdate');
@@ -175,6 +188,7 @@ export const SubscriberSchema = z
     enabled: z.boolean(),
     event_types: z.array(z.string()),
     providers: z.array(z.string()),
+    accounts: z.array(z.string()),
     format: z.enum(SUBSCRIBER_FORMATS),
     created_at: timestamp,
     updated_at: timestamp,
@@ -272,6 +286,8 @@ export const EventSchema = z
     id: z.string().openapi({ example: 'evt_01JD5Q8Z3R4B9T6W2X7Y0KMN1P' }),
     type: z.enum(EVENT_TYPES),
     provider: z.string(),
+    account: z.string().openapi({ description: 'The provider account (default without ACCOUNTS_FILE)' }),
+    channel: z.string().openapi({ description: 'How it arrived: ipn, lcn or webhook' }),
     livemode: z.boolean(),
     occurred_at: timestamp,
     received_at: timestamp,

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 export type AccountsByProvider = Map<string, Map<string, unknown>>;
 
 export const DEFAULT_ACCOUNT = 'default';
-const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+export const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

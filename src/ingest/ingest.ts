@@ -174,7 +174,9 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
             ingestStore.storeRejected(
               record,
               decision.reason,
-              decision.idempotencyKey === null ? null : accountScopedKey(record.account, decision.idempotencyKey),
+              decision.idempotencyKey === null
+                ? null
+                : accountScopedKey(record.account, decision.idempotencyKey),
             );
           break;
         case 'deferred': {
@@ -197,7 +199,12 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
             store = () => ingestStore.storeRejected(record, reason, key);
           } else {
             answer = { kind: 'provider', response: decision.response };
-            const event = buildNewEvent(checked.decision.idempotencyKey, checked.decision.event, record, record.receivedAt);
+            const event = buildNewEvent(
+              checked.decision.idempotencyKey,
+              checked.decision.event,
+              record,
+              record.receivedAt,
+            );
             store = () => ingestStore.storeAccepted(record, event);
           }
           break;

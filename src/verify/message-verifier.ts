@@ -97,7 +97,10 @@ export class MessageVerifier {
       await settleWithoutEvent(db, messageId, 'rejected', `no verification verdict in time; last: ${detail}`);
       return;
     }
-    logger.warn({ messageId, attempts, retryInMs: delay, detail }, 'out-of-band check gave no verdict; will retry');
+    logger.warn(
+      { messageId, attempts, retryInMs: delay, detail },
+      'out-of-band check gave no verdict; will retry',
+    );
     await scheduleVerifyRetry(db, messageId, attempts, nextAt, detail);
     this.deps.dispatcher.enqueue('verify', [verifyJob(messageId, attempts, delay)]);
   }
@@ -110,7 +113,8 @@ export async function settleCheck(
   result: Exclude<CheckResult, { step: 'retry' }>,
   log: Logger,
 ): Promise<void> {
-  const count = (outcome: string) => deps.metrics?.verifications.inc({ provider: message.provider, result: outcome });
+  const count = (outcome: string) =>
+    deps.metrics?.verifications.inc({ provider: message.provider, result: outcome });
   if (result.step === 'invalid') {
     count('invalid');
     log.warn({ reason: result.reason }, 'message failed its check: not forwarded');

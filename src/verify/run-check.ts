@@ -21,10 +21,13 @@ export async function runCheck(
         return { step: 'retry', reason: `check needed more than ${MAX_REQUESTS_PER_CHECK} requests` };
       }
       const answer = await network.send(step.request, verifier.timeoutMs);
-      step = step.then(answer);
+      step = step.continueWith(answer);
     }
   } catch (error) {
-    return { step: 'retry', reason: `check failed: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      step: 'retry',
+      reason: `check failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   return step;
 }

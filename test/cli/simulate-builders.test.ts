@@ -81,9 +81,7 @@ describe('PayPal message builder', () => {
         expect(text).toMatch(/(^|&)test_ipn=1(&|$)/);
         expect(text).toContain(`charset=${charset}`);
 
-        expect(
-          paypal.receive(inbound('ipn', message.body, { now: NOW })).outcome,
-        ).toBe('deferred');
+        expect(paypal.receive(inbound('ipn', message.body, { now: NOW })).outcome).toBe('deferred');
         const verified = afterPostback(paypal, message.body);
         if (verified.outcome !== 'accepted') throw new Error(`not accepted: ${JSON.stringify(verified)}`);
         expect(verified.event.type).toBe(eventType);

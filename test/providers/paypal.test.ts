@@ -29,7 +29,9 @@ const body = (text: string) => Buffer.from(text, 'latin1');
 const now = new Date('2026-01-01T00:00:00Z');
 
 function receive(configured: ProviderAccount, rawBody: Buffer) {
-  return configured.receive(inbound('ipn', rawBody, { contentType: 'application/x-www-form-urlencoded', now }));
+  return configured.receive(
+    inbound('ipn', rawBody, { contentType: 'application/x-www-form-urlencoded', now }),
+  );
 }
 
 /** The postback the core is asked to send, and the decision after PayPal answers VERIFIED. */
@@ -37,7 +39,10 @@ function verifier(configured: ProviderAccount) {
   return {
     afterVerified: (rawBody: Buffer) => afterPostback(configured, rawBody),
     postbackRequest(rawBody: Buffer) {
-      const { requests } = runCheckWith(configured, { kind: 'ipn', rawBody }, () => ({ ok: false, error: 'x' }));
+      const { requests } = runCheckWith(configured, { kind: 'ipn', rawBody }, () => ({
+        ok: false,
+        error: 'x',
+      }));
       const request = requests[0];
       if (!request?.body) throw new Error('no postback requested');
       return { ...request, body: request.body };
@@ -108,7 +113,9 @@ describe('paypal plugin', () => {
     expect(requests[0]?.method).toBe('POST');
     expect(requests[0]?.url).toBe(VERIFY_URL);
     expect(requests[0]?.headers?.['user-agent']).toMatch(/ipn-gateway/);
-    expect(requests[0]?.body?.equals(Buffer.concat([Buffer.from('cmd=_notify-validate&'), rawBody]))).toBe(true);
+    expect(requests[0]?.body?.equals(Buffer.concat([Buffer.from('cmd=_notify-validate&'), rawBody]))).toBe(
+      true,
+    );
     expect(result).toMatchObject({ step: 'invalid', reason: expect.stringMatching(/INVALID/) });
   });
 

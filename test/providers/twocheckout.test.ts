@@ -34,7 +34,10 @@ function provider(secretKey = SECRET): ProviderAccount {
 function receive(kind: MessageKind, body: string | Buffer, options: { key?: string; now?: Date } = {}) {
   const rawBody = typeof body === 'string' ? Buffer.from(body, 'latin1') : body;
   return provider(options.key).receive(
-    inbound(kind, rawBody, { contentType: 'application/x-www-form-urlencoded', now: options.now ?? VECTOR_NOW }),
+    inbound(kind, rawBody, {
+      contentType: 'application/x-www-form-urlencoded',
+      now: options.now ?? VECTOR_NOW,
+    }),
   );
 }
 

@@ -57,13 +57,17 @@ export function runCheckWith(
   );
   while (step.step === 'request') {
     requests.push(step.request);
-    step = step.then(respond(step.request));
+    step = step.continueWith(respond(step.request));
   }
   return { result: step, requests };
 }
 
 /** A PayPal-style postback check answered with `answer`; the verified decision, or throws. */
-export function afterPostback(configured: ProviderAccount, rawBody: Buffer, answer = 'VERIFIED'): VerifiedDecision {
+export function afterPostback(
+  configured: ProviderAccount,
+  rawBody: Buffer,
+  answer = 'VERIFIED',
+): VerifiedDecision {
   const { result } = runCheckWith(configured, { kind: 'ipn', rawBody }, () => ({
     ok: true,
     status: 200,

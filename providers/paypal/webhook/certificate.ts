@@ -1,7 +1,8 @@
 // The signing certificate comes from a URL in the request, so it proves nothing by itself: it must
 // chain to a trusted CA, every link must be within its validity, and the signer must be PayPal.
-import { rootCertificates } from 'node:tls';
+
 import { X509Certificate } from 'node:crypto';
+import { rootCertificates } from 'node:tls';
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 const MAX_CHAIN = 8;
@@ -35,19 +36,28 @@ function commonNames(certificate: X509Certificate): string[] {
 }
 
 function validityProblem(certificate: X509Certificate, now: Date): string | null {
-  if (now < new Date(certificate.validFrom)) return `certificate ${certificate.subject.replace(/\n/g, ', ')} is not yet valid`;
-  if (now > new Date(certificate.validTo)) return `certificate ${certificate.subject.replace(/\n/g, ', ')} has expired`;
+  if (now < new Date(certificate.validFrom))
+    return `certificate ${certificate.subject.replace(/\n/g, ', ')} is not yet valid`;
+  if (now > new Date(certificate.validTo))
+    return `certificate ${certificate.subject.replace(/\n/g, ', ')} has expired`;
   return null;
 }
 
 const issuedBy = (child: X509Certificate, parent: X509Certificate) =>
   child.checkIssued(parent) && child.verify(parent.publicKey);
 
-export function checkCertificateChain(pem: string, trusted: readonly X509Certificate[], now: Date): ChainResult {
+export function checkCertificateChain(
+  pem: string,
+  trusted: readonly X509Certificate[],
+  now: Date,
+): ChainResult {
   const [leaf, ...intermediates] = parsePemCertificates(pem);
   if (!leaf) return { ok: false, reason: 'no certificate found at the certificate URL' };
   if (!commonNames(leaf).some((name) => name.endsWith(PAYPAL_HOST_SUFFIX))) {
-    return { ok: false, reason: `certificate subject is not a PayPal host (${leaf.subject.replace(/\n/g, ', ')})` };
+    return {
+      ok: false,
+      reason: `certificate subject is not a PayPal host (${leaf.subject.replace(/\n/g, ', ')})`,
+    };
   }
   let current = leaf;
   for (let depth = 0; depth < MAX_CHAIN; depth++) {
@@ -59,7 +69,9 @@ export function checkCertificateChain(pem: string, trusted: readonly X509Certifi
       const anchorExpired = validityProblem(anchor, now);
       return anchorExpired ? { ok: false, reason: anchorExpired } : { ok: true, leaf };
     }
-    const parent = intermediates.find((candidate) => candidate !== current && candidate.ca && issuedBy(current, candidate));
+    const parent = intermediates.find(
+      (candidate) => candidate !== current && candidate.ca && issuedBy(current, candidate),
+    );
     if (!parent) break;
     current = parent;
   }

@@ -1,7 +1,13 @@
 // PayPal REST webhooks: checked before answering when the certificate can be had (a bad signature
 // gets a 400), otherwise stored, answered 200 and checked later through the core.
 import type { X509Certificate } from 'node:crypto';
-import type { InboundDecision, InboundRequest, ProviderResponse, StoredMessage, VerifyStep } from '../../types';
+import type {
+  InboundDecision,
+  InboundRequest,
+  ProviderResponse,
+  StoredMessage,
+  VerifyStep,
+} from '../../types';
 import type { PayPalAccount, PayPalShared } from '../settings';
 import { checkCertificateChain, trustedCertificates } from './certificate';
 import { certUrlAllowed, readTransmissionHeaders } from './headers';
@@ -53,9 +59,19 @@ export function createWebhookHandler(shared: PayPalShared, account: PayPalAccoun
       return { outcome: 'malformed', reason: screened.reason, response: badRequest() };
     }
     if (screened.outcome === 'rejected') {
-      return { outcome: 'rejected', reason: screened.reason, idempotencyKey: screened.key, response: badRequest() };
+      return {
+        outcome: 'rejected',
+        reason: screened.reason,
+        idempotencyKey: screened.key,
+        response: badRequest(),
+      };
     }
-    return { outcome: 'deferred', idempotencyKey: screened.key, response: acknowledged(), checkBeforeAnswer: true };
+    return {
+      outcome: 'deferred',
+      idempotencyKey: screened.key,
+      response: acknowledged(),
+      checkBeforeAnswer: true,
+    };
   }
 
   function verify(message: StoredMessage, now: Date): VerifyStep {
@@ -67,7 +83,7 @@ export function createWebhookHandler(shared: PayPalShared, account: PayPalAccoun
     return {
       step: 'request',
       request: { method: 'GET', url: transmission.certUrl, cacheForMs: CERTIFICATE_CACHE_MS },
-      then(answer) {
+      continueWith(answer) {
         if (!answer.ok) return { step: 'retry', reason: `certificate fetch failed: ${answer.error}` };
         if (answer.status !== 200) {
           return { step: 'retry', reason: `certificate fetch answered HTTP ${answer.status}` };

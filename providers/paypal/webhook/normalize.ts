@@ -56,13 +56,18 @@ function transactionIds(
 }
 
 function customerOf(resource: JsonObject): EventData['customer'] {
-  const person = isObject(resource.subscriber) ? resource.subscriber : isObject(resource.payer) ? resource.payer : {};
+  const person = isObject(resource.subscriber)
+    ? resource.subscriber
+    : isObject(resource.payer)
+      ? resource.payer
+      : {};
   return {
     email: textAt(person, 'email_address'),
     first_name: textAt(person, 'name', 'given_name'),
     last_name: textAt(person, 'name', 'surname'),
     country:
-      textAt(person, 'address', 'country_code') ?? textAt(person, 'shipping_address', 'address', 'country_code'),
+      textAt(person, 'address', 'country_code') ??
+      textAt(person, 'shipping_address', 'address', 'country_code'),
   };
 }
 

@@ -4,6 +4,7 @@ import { type Flash, Layout } from '../layout';
 import { dashboardHref } from '../paths';
 
 export const MESSAGE_STATUSES = ['pending', 'verified', 'invalid', 'rejected', 'duplicate'] as const;
+
 import { MESSAGE_KINDS } from '../../../providers/index';
 
 export { MESSAGE_KINDS };
