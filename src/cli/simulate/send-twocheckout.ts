@@ -1,5 +1,6 @@
 // Sends simulated 2Checkout IPNs/LCNs to a gateway and checks each read receipt.
 import type { SignatureAlgorithm } from '../../../providers/2checkout/signature';
+import { accountPath } from '../../providers/provider-instances';
 import { endpointUrl, postForm } from './post-form';
 import { randomTwocheckoutIds } from './twocheckout-ids';
 import {
@@ -18,6 +19,8 @@ export interface TwocheckoutSendOptions {
   secretKey: string;
   algorithms: readonly SignatureAlgorithm[];
   test?: boolean;
+  /** Post to this account's endpoints (`default`: the paths without a suffix). */
+  account?: string;
 }
 
 export interface TwocheckoutSendResult {
@@ -42,7 +45,7 @@ export async function sendTwocheckoutMessages(
       sequence,
     });
     const answer = await postForm(
-      endpointUrl(options.gatewayUrl, message.path),
+      endpointUrl(options.gatewayUrl, accountPath(message.path, options.account ?? 'default')),
       message.body,
       TWOCHECKOUT_USER_AGENT,
     );
