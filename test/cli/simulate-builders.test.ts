@@ -1,23 +1,23 @@
 // The simulator's message builders, checked against the providers' own parsing and verification.
 import { describe, expect, it } from 'vitest';
 import { twocheckoutPlugin } from '../../providers/2checkout/index';
-import { decodeUtf8, groupFields, parseForm } from '../../providers/form';
-import { paypalPlugin } from '../../providers/paypal/index';
-import { postbackVerdict } from '../../src/cli/fake-paypal/fake-paypal-server';
-import { encodeComponent } from '../../src/cli/simulate/form-encoding';
-import { formatCents, parseAmount } from '../../src/cli/simulate/money';
-import { paypalDate } from '../../src/cli/simulate/paypal-dates';
-import { randomPaypalIds } from '../../src/cli/simulate/paypal-ids';
-import { buildPaypalMessage } from '../../src/cli/simulate/paypal-message';
-import { findPaypalTemplate, PAYPAL_TEMPLATES } from '../../src/cli/simulate/paypal-templates';
-import { DEFAULT_SIMULATOR_KEY } from '../../src/cli/simulate/simulator-signature';
-import { randomTwocheckoutIds } from '../../src/cli/simulate/twocheckout-ids';
+import { randomTwocheckoutIds } from '../../providers/2checkout/simulator/twocheckout-ids';
 import {
   buildTwocheckoutMessage,
   SIGNATURE_ALGORITHMS,
   TWOCHECKOUT_EVENT_TYPES,
-} from '../../src/cli/simulate/twocheckout-message';
-import { checkReceipt } from '../../src/cli/simulate/twocheckout-receipt';
+} from '../../providers/2checkout/simulator/twocheckout-message';
+import { checkReceipt } from '../../providers/2checkout/simulator/twocheckout-receipt';
+import { decodeUtf8, groupFields, parseForm } from '../../providers/form';
+import { paypalPlugin } from '../../providers/paypal/index';
+import { postbackVerdict } from '../../providers/paypal/simulator/fake-paypal-server';
+import { paypalDate } from '../../providers/paypal/simulator/paypal-dates';
+import { randomPaypalIds } from '../../providers/paypal/simulator/paypal-ids';
+import { buildPaypalMessage } from '../../providers/paypal/simulator/paypal-message';
+import { findPaypalTemplate, PAYPAL_TEMPLATES } from '../../providers/paypal/simulator/paypal-templates';
+import { DEFAULT_SIMULATOR_KEY } from '../../providers/paypal/simulator/simulator-signature';
+import { encodeComponent } from '../../src/cli/simulate/form-encoding';
+import { formatCents, parseAmount } from '../../src/cli/simulate/money';
 import { fixture } from '../support/fixtures';
 import { afterPostback, configureFromEnv, inbound } from '../support/plugins';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendTwocheckoutMessages } from '../../src/cli/simulate/send-twocheckout';
+import { sendTwocheckoutMessages } from '../../providers/2checkout/simulator/send-twocheckout';
 import { api, createSubscriber } from '../support/admin-client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import {

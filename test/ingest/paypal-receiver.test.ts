@@ -1,9 +1,9 @@
 // The receiver check happens before the postback (SPEC 10): an IPN for a PayPal account that is
 // not ours is rejected at once, and PayPal is never asked about it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomPaypalIds } from '../../src/cli/simulate/paypal-ids';
-import { buildPaypalMessage } from '../../src/cli/simulate/paypal-message';
-import { findPaypalTemplate } from '../../src/cli/simulate/paypal-templates';
+import { randomPaypalIds } from '../../providers/paypal/simulator/paypal-ids';
+import { buildPaypalMessage } from '../../providers/paypal/simulator/paypal-message';
+import { findPaypalTemplate } from '../../providers/paypal/simulator/paypal-templates';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { type FakePaypal, startFakePaypal } from '../support/fake-paypal';
 import { startTestGateway, type TestGateway, testConfig, waitFor } from '../support/gateway';

@@ -4,10 +4,10 @@
 // Both tests need the payments work (superseded events, SPEC 8) to land; until then they are
 // registered as todo so the suite stays green. Remove `.todo` once it has landed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomPaypalIds } from '../../providers/paypal/simulator/paypal-ids';
+import { buildPaypalMessage } from '../../providers/paypal/simulator/paypal-message';
+import { findPaypalTemplate } from '../../providers/paypal/simulator/paypal-templates';
 import { buildWebhookBody, randomWebhookIds } from '../../providers/paypal/simulator/webhook-message';
-import { randomPaypalIds } from '../../src/cli/simulate/paypal-ids';
-import { buildPaypalMessage } from '../../src/cli/simulate/paypal-message';
-import { findPaypalTemplate } from '../../src/cli/simulate/paypal-templates';
 import { createSubscriber } from '../support/admin-client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { type FakePaypal, startFakePaypal } from '../support/fake-paypal';

@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevChain, issueCertificate } from '../../providers/paypal/simulator/dev-certificates';
-import { buildWebhookBody, randomWebhookIds } from '../../providers/paypal/simulator/webhook-message';
+import { buildWebhookBody } from '../../providers/paypal/simulator/webhook-message';
 import { bodyCrc32 } from '../../providers/paypal/webhook/signature';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestGateway, type TestGateway, testConfig, waitFor } from '../support/gateway';

@@ -3,9 +3,9 @@
 // PayPal at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_PLUGINS } from '../../providers/index';
-import { randomPaypalIds } from '../../src/cli/simulate/paypal-ids';
-import { buildPaypalMessage } from '../../src/cli/simulate/paypal-message';
-import { findPaypalTemplate } from '../../src/cli/simulate/paypal-templates';
+import { randomPaypalIds } from '../../providers/paypal/simulator/paypal-ids';
+import { buildPaypalMessage } from '../../providers/paypal/simulator/paypal-message';
+import { findPaypalTemplate } from '../../providers/paypal/simulator/paypal-templates';
 import { ConfigError, loadConfig } from '../../src/config/config';
 import { createSubscriber } from '../support/admin-client';
 import { createTestDatabase, type TestDatabase } from '../support/database';

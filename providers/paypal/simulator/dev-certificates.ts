@@ -51,9 +51,7 @@ export function issueCertificate(issuer: DevCertificate | null, options: IssueOp
     { name: 'organizationName', value: 'ipn-gateway development' },
   ];
   cert.setSubject(subject);
-  cert.setIssuer(
-    issuer === null ? subject : forge.pki.certificateFromPem(issuer.certPem).subject.attributes,
-  );
+  cert.setIssuer(issuer === null ? subject : forge.pki.certificateFromPem(issuer.certPem).subject.attributes);
   cert.setExtensions(
     options.isCa
       ? [
@@ -75,7 +73,10 @@ export const DEV_SIGNER_NAME = 'messageverificationcerts.dev.paypal.com';
 /** A fresh CA → intermediate → signing certificate chain. */
 export function createDevChain(leafOptions: Partial<IssueOptions> = {}): DevChain {
   const ca = issueCertificate(null, { commonName: 'ipn-gateway development root CA', isCa: true });
-  const intermediate = issueCertificate(ca, { commonName: 'ipn-gateway development intermediate', isCa: true });
+  const intermediate = issueCertificate(ca, {
+    commonName: 'ipn-gateway development intermediate',
+    isCa: true,
+  });
   const leaf = issueCertificate(intermediate, { commonName: DEV_SIGNER_NAME, ...leafOptions, isCa: false });
   return { ca, intermediate, leaf, chainPem: `${leaf.certPem}${intermediate.certPem}` };
 }

@@ -53,8 +53,16 @@ export const WEBHOOK_TEMPLATES: Partial<Record<EventType, WebhookTemplate>> = {
     resourceType: 'capture',
     resource: capture('COMPLETED'),
   },
-  'payment.pending': { eventType: 'PAYMENT.CAPTURE.PENDING', resourceType: 'capture', resource: capture('PENDING') },
-  'payment.denied': { eventType: 'PAYMENT.CAPTURE.DENIED', resourceType: 'capture', resource: capture('DENIED') },
+  'payment.pending': {
+    eventType: 'PAYMENT.CAPTURE.PENDING',
+    resourceType: 'capture',
+    resource: capture('PENDING'),
+  },
+  'payment.denied': {
+    eventType: 'PAYMENT.CAPTURE.DENIED',
+    resourceType: 'capture',
+    resource: capture('DENIED'),
+  },
   'payment.refunded': {
     eventType: 'PAYMENT.CAPTURE.REFUNDED',
     resourceType: 'refund',
@@ -79,7 +87,12 @@ export const WEBHOOK_TEMPLATES: Partial<Record<EventType, WebhookTemplate>> = {
   'payment.authorized': {
     eventType: 'PAYMENT.AUTHORIZATION.CREATED',
     resourceType: 'authorization',
-    resource: (ids, money) => ({ id: ids.resourceId, status: 'CREATED', amount: money, invoice_id: ids.invoiceId }),
+    resource: (ids, money) => ({
+      id: ids.resourceId,
+      status: 'CREATED',
+      amount: money,
+      invoice_id: ids.invoiceId,
+    }),
   },
   'payment.canceled': {
     eventType: 'PAYMENT.AUTHORIZATION.VOIDED',
@@ -154,7 +167,11 @@ export interface BuildWebhookOptions {
 }
 
 /** The body as PayPal would send it, as bytes (these exact bytes get signed). */
-export function buildWebhookBody(options: BuildWebhookOptions): { body: Buffer; ids: WebhookIds; eventType: string } {
+export function buildWebhookBody(options: BuildWebhookOptions): {
+  body: Buffer;
+  ids: WebhookIds;
+  eventType: string;
+} {
   const template = WEBHOOK_TEMPLATES[options.type];
   if (!template) throw new Error(`no webhook template for ${options.type}`);
   const ids = options.ids ?? randomWebhookIds();

@@ -11,13 +11,18 @@ export function accountSetting(
 ): string {
   const file = env.ACCOUNTS_FILE;
   if (!file) {
-    throw new CliError(`account ${account}: set ACCOUNTS_FILE (as for the gateway) or pass the key`, EXIT_USAGE);
+    throw new CliError(
+      `account ${account}: set ACCOUNTS_FILE (as for the gateway) or pass the key`,
+      EXIT_USAGE,
+    );
   }
   const { accounts, problems } = readAccountsFile(file, env);
   if (problems.length > 0) throw new CliError(problems.join('\n'), EXIT_USAGE);
   const settings = accounts.get(provider)?.get(account);
   const value =
-    typeof settings === 'object' && settings !== null ? (settings as Record<string, unknown>)[setting] : undefined;
+    typeof settings === 'object' && settings !== null
+      ? (settings as Record<string, unknown>)[setting]
+      : undefined;
   if (typeof value !== 'string' || value === '') {
     throw new CliError(`ACCOUNTS_FILE has no ${provider}.${account}.${setting}`, EXIT_USAGE);
   }

@@ -1,20 +1,20 @@
 // `simulate 2checkout`: signed IPNs/LCNs posted to the gateway, each read receipt checked.
 import { type Command, Option } from 'commander';
-import type { SignatureAlgorithm } from '../../../providers/2checkout/signature';
-import { CliError, EXIT_USAGE } from '../cli-error';
-import { gatewayUrlOption, integerIn } from '../options';
-import { examples } from '../output/help';
-import { printLine } from '../output/print';
-import { accountSetting } from '../simulate/account-settings';
-import { sendTwocheckoutMessages, type TwocheckoutSendResult } from '../simulate/send-twocheckout';
-import { randomTwocheckoutIds } from '../simulate/twocheckout-ids';
+import { CliError, EXIT_USAGE } from '../../../src/cli/cli-error';
+import { gatewayUrlOption, integerIn } from '../../../src/cli/options';
+import { examples } from '../../../src/cli/output/help';
+import { printLine } from '../../../src/cli/output/print';
+import { accountSetting } from '../../../src/cli/simulate/account-settings';
+import type { SignatureAlgorithm } from '../signature';
+import { sendTwocheckoutMessages, type TwocheckoutSendResult } from '../simulator/send-twocheckout';
+import { randomTwocheckoutIds } from '../simulator/twocheckout-ids';
 import {
   buildTwocheckoutMessage,
   SIGNATURE_ALGORITHMS,
   TWOCHECKOUT_EVENT_TYPES,
   TWOCHECKOUT_TYPES,
   type TwocheckoutEventType,
-} from '../simulate/twocheckout-message';
+} from '../simulator/twocheckout-message';
 
 interface SimulateTwocheckoutOptions {
   type: TwocheckoutEventType;

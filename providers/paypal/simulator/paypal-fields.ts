@@ -1,11 +1,12 @@
 // Pieces every simulated PayPal IPN is made of: the message context, the field-list shape and
 // the fields many templates share. `null` entries in a field list are fields a message leaves out;
 // `verify_sign` is a placeholder the builder fills in.
-import type { EventType } from '../../../providers/types';
-import type { FormPair } from './form-encoding';
-import { formatCents, paypalFee } from './money';
+
+import type { FormPair } from '../../../src/cli/simulate/form-encoding';
+import { formatCents, paypalFee } from '../../../src/cli/simulate/money';
+import type { Persona } from '../../../src/cli/simulate/personas';
+import type { EventType } from '../../types';
 import type { PaypalIds } from './paypal-ids';
-import type { Persona } from './personas';
 
 export interface PaypalContext {
   ids: PaypalIds;

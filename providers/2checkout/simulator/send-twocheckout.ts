@@ -1,7 +1,8 @@
 // Sends simulated 2Checkout IPNs/LCNs to a gateway and checks each read receipt.
-import type { SignatureAlgorithm } from '../../../providers/2checkout/signature';
-import { accountPath } from '../../providers/provider-instances';
-import { endpointUrl, postForm } from './post-form';
+
+import { endpointUrl, postForm } from '../../../src/cli/simulate/post-form';
+import { accountPath } from '../../../src/providers/provider-instances';
+import type { SignatureAlgorithm } from '../signature';
 import { randomTwocheckoutIds } from './twocheckout-ids';
 import {
   buildTwocheckoutMessage,
