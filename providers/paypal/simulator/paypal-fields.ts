@@ -3,7 +3,7 @@
 // `verify_sign` is a placeholder the builder fills in.
 
 import type { FormPair } from '../../../src/cli/simulate/form-encoding';
-import { formatCents, paypalFee } from '../../../src/cli/simulate/money';
+import { formatCents } from '../../../src/cli/simulate/money';
 import type { Persona } from '../../../src/cli/simulate/personas';
 import type { EventType } from '../../types';
 import type { PaypalIds } from './paypal-ids';
@@ -37,6 +37,11 @@ export const NOTIFY_VERSION: FormPair = ['notify_version', '3.9'];
 // ---- shared pieces ----
 
 export const gross = (c: PaypalContext, sign = 1) => formatCents(sign * c.amountCents);
+/** PayPal's standard domestic rate, 2.9% + 0.30, rounded to the cent. */
+export function paypalFee(cents: number): number {
+  return Math.round((cents * 29) / 1000) + 30;
+}
+
 export const fee = (c: PaypalContext, sign = 1) => formatCents(sign * paypalFee(c.amountCents));
 /** payment_gross/payment_fee are only filled for USD; other currencies send them empty. */
 export const usdOnly = (c: PaypalContext, value: string) => (c.currency === 'USD' ? value : '');

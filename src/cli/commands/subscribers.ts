@@ -71,7 +71,7 @@ export function registerSubscriberCommands(program: Command): void {
       'after',
       examples(
         'ipn-gateway subscribers add https://billing.internal.example/webhooks/payments',
-        "ipn-gateway subscribers add https://crm.internal.example/hook --event-types 'subscription.*,dispute.opened' --providers paypal",
+        `ipn-gateway subscribers add https://crm.internal.example/hook --event-types 'subscription.*,dispute.opened' --providers ${PROVIDER_IDS[0]}`,
         'ipn-gateway subscribers add https://eu-shop.internal.example/hook --accounts shop-eu',
         'ipn-gateway subscribers add http://legacy.internal.example/ipn.php --format raw --description "old IPN listener"',
       ),
