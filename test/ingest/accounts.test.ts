@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendTwocheckoutMessages } from '../../providers/2checkout/simulator/send-twocheckout';
 import { api, createSubscriber } from '../support/admin-client';
+import { loginToDashboard, textOf } from '../support/dashboard-client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import {
   startTestGateway,
@@ -152,5 +153,39 @@ describe('two 2Checkout accounts', () => {
     expect(bad.status).toBe(422);
     const body = (await bad.json()) as { errors: unknown };
     expect(JSON.stringify(body.errors)).toMatch(/accounts/);
+  });
+
+  it('the dashboard overview lists every account endpoint; its subscriber form takes accounts', async () => {
+    const dashboard = await loginToDashboard(gateway.url);
+    const overview = textOf((await dashboard.get('/dashboard')).html);
+    for (const path of [
+      '/ipn/2checkout',
+      '/lcn/2checkout',
+      '/ipn/2checkout/shop-eu',
+      '/lcn/2checkout/shop-eu',
+      '/ipn/2checkout/shop-us',
+      '/lcn/2checkout/shop-us',
+      '/ipn/paypal',
+    ]) {
+      expect(overview).toContain(`${gateway.url}${path}`);
+    }
+    const bad = await dashboard.post('/dashboard/subscribers', {
+      url: 'http://127.0.0.1:9/x',
+      accounts: 'shop eu!',
+    });
+    expect(bad.status).toBe(422);
+    expect(textOf(bad.html)).toContain('Not an account name');
+    const added = await dashboard.post('/dashboard/subscribers', {
+      url: 'http://127.0.0.1:9/us-only',
+      accounts: 'shop-us',
+      format: 'event',
+    });
+    expect(added.status).toBe(201);
+    const list = (await (await api(gateway.url, 'GET', '/subscribers')).json()) as {
+      data: { url: string; accounts: string[] }[];
+    };
+    expect(list.data.find((subscriber) => subscriber.url.endsWith('/us-only'))?.accounts).toEqual([
+      'shop-us',
+    ]);
   });
 });
