@@ -64,7 +64,7 @@ describe('the core is provider-neutral', () => {
       '// paypal in a comment',
       "const x = 'ok'; /* 2checkout */",
       'const y = paypalThing;',
-      'const z = `a ${y} twocheckout`;',
+      `const z = \`a \${y} twocheckout\`;`,
     ].join('\n');
     const named = codeTexts('probe.ts', sample).filter((token) => PROVIDER_NAME.test(token.text));
     expect(named.map((token) => token.line)).toEqual([3, 4]);
