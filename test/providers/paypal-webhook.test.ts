@@ -1,6 +1,8 @@
 // The PayPal webhook plugin without a gateway: mapping table, normalization, the signed string,
 // the certificate chain rules, and the check's single certificate request.
 import { generateKeyPairSync, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { paypalPlugin } from '../../providers/paypal/index';
 import { createDevChain, issueCertificate } from '../../providers/paypal/simulator/dev-certificates';
@@ -178,5 +180,50 @@ describe('the webhook check', () => {
       expect(result.decision.event.type).toBe(type);
       expect(result.decision.idempotencyKey).toBe(`ppwh:${built.ids.webhookId}`);
     }
+  });
+});
+
+describe('a genuine PayPal sandbox webhook (published vector)', () => {
+  const vector = JSON.parse(
+    readFileSync(path.join(import.meta.dirname, '../fixtures/paypal-webhook-genuine.json'), 'utf8'),
+  ) as { webhook_id: string; headers: Record<string, string>; body: string; certificate: string };
+  const body = Buffer.from(vector.body, 'utf8');
+  const headers = vector.headers as Record<string, string>;
+
+  it('has a CRC-32 above 2^31, and PayPal signature verifies over the unsigned decimal', () => {
+    expect(bodyCrc32(body)).toBe(3_674_300_368);
+    const signed = signedString(
+      headers['paypal-transmission-id'] ?? '',
+      headers['paypal-transmission-time'] ?? '',
+      vector.webhook_id,
+      body,
+    );
+    expect(signed).toBe(
+      'afa30d40-ca4a-11e9-ab68-7d4e2605c70c|2019-08-29T10:49:33Z|0FV983392A0531201|3674300368',
+    );
+    const [certificate] = parsePemCertificates(vector.certificate);
+    if (!certificate) throw new Error('no certificate');
+    expect(signatureMatches(signed, headers['paypal-transmission-sig'] ?? '', certificate.publicKey)).toBe(
+      true,
+    );
+    // The signed 32-bit CRC some libraries produce would not verify.
+    const signedInt = signed.replace('3674300368', String(3_674_300_368 - 2 ** 32));
+    expect(signatureMatches(signedInt, headers['paypal-transmission-sig'] ?? '', certificate.publicKey)).toBe(
+      false,
+    );
+  });
+
+  it('the full check still refuses it: the certificate expired in 2021', () => {
+    const sandbox = configureFromEnv(paypalPlugin, {
+      PAYPAL_MODE: 'sandbox',
+      PAYPAL_WEBHOOK_ID: vector.webhook_id,
+    });
+    const { result, requests } = runCheckWith(sandbox, { kind: 'webhook', rawBody: body, headers }, () => ({
+      ok: true,
+      status: 200,
+      body: Buffer.from(vector.certificate),
+    }));
+    expect(requests[0]?.url).toBe(headers['paypal-cert-url']);
+    expect(result).toMatchObject({ step: 'invalid', reason: expect.stringMatching(/expired/) });
   });
 });
