@@ -99,7 +99,7 @@ export const MessageQuerySchema = z.object({
     .openapi({ param: { name: 'status', in: 'query' } }),
   kind: z
     .string()
-    .max(40)
+    .refine((kind) => MESSAGE_KINDS.includes(kind), { message: `must be one of ${MESSAGE_KINDS.join(', ')}` })
     .optional()
     .openapi({ param: { name: 'kind', in: 'query' } }),
 });

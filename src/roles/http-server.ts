@@ -12,6 +12,10 @@ import { eventDeliveryJob, verifyJob } from '../queue/jobs';
 import { runCheck } from '../verify/run-check';
 import type { GatewayContext } from './context';
 
+// A check made before answering a provider keeps its request waiting: bounded tighter than a
+// worker's; what does not finish in time is stored and checked by a worker.
+const INLINE_CHECK_TIMEOUT_MS = 10_000;
+
 export interface HttpServerRole {
   url: string;
   close(): Promise<void>;
@@ -49,7 +53,9 @@ function buildApp(context: GatewayContext) {
         store: new IngestStore(db, config.storeTimeoutMs),
         checkNow: (instance, message) =>
           instance.verifier
-            ? runCheck(instance.verifier, { ...message, account: instance.account }, network)
+            ? runCheck(instance.verifier, { ...message, account: instance.account }, network, {
+                timeoutMs: INLINE_CHECK_TIMEOUT_MS,
+              })
             : Promise.resolve({ step: 'retry', reason: 'no verifier' }),
         logger,
         followUps,

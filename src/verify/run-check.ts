@@ -11,8 +11,10 @@ export async function runCheck(
   verifier: OutOfBandVerifier,
   message: StoredMessage,
   network: NetworkClient,
-  now = new Date(),
+  options: { now?: Date; timeoutMs?: number } = {},
 ): Promise<CheckResult> {
+  const now = options.now ?? new Date();
+  const timeoutMs = Math.min(verifier.timeoutMs, options.timeoutMs ?? Number.POSITIVE_INFINITY);
   let step: VerifyStep;
   try {
     step = verifier.verify(message, now);
@@ -20,7 +22,7 @@ export async function runCheck(
       if (requests >= MAX_REQUESTS_PER_CHECK) {
         return { step: 'retry', reason: `check needed more than ${MAX_REQUESTS_PER_CHECK} requests` };
       }
-      const answer = await network.send(step.request, verifier.timeoutMs);
+      const answer = await network.send(step.request, timeoutMs);
       step = step.continueWith(answer);
     }
   } catch (error) {

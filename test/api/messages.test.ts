@@ -83,7 +83,7 @@ describe('admin API: inbound messages', () => {
     );
   });
 
-  it.each(['status=accepted', 'kind=webhook', 'limit=0'])('refuses %s with 422', async (query) => {
+  it.each(['status=accepted', 'kind=carrier-pigeon', 'limit=0'])('refuses %s with 422', async (query) => {
     expectProblem(await api.get(`/messages?${query}`), 422);
   });
 

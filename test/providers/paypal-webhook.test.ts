@@ -153,17 +153,25 @@ describe('the webhook check', () => {
     expect(result).toMatchObject({ step: 'invalid', reason: expect.stringMatching(/does not chain/) });
   });
 
-  it('a certificate server error is no verdict (retry), not a rejection', () => {
+  it('a certificate URL answering 404 is refused; server errors are no verdict (retry)', () => {
     const headers = signWebhook({ body, webhookId: 'WH-CONFIGURED', keyPem: chain.leaf.keyPem, certUrl });
     for (const answer of [
       { ok: false as const, error: 'ECONNREFUSED' },
       { ok: true as const, status: 503, body: Buffer.alloc(0) },
       { ok: true as const, status: 302, body: Buffer.alloc(0) },
+      { ok: true as const, status: 429, body: Buffer.alloc(0) },
     ]) {
       expect(
         runCheckWith(withCa, { kind: 'webhook', rawBody: body, headers }, () => answer).result.step,
       ).toBe('retry');
     }
+    const missing = { ok: true as const, status: 404, body: Buffer.alloc(0) };
+    expect(
+      runCheckWith(withCa, { kind: 'webhook', rawBody: body, headers }, () => missing).result,
+    ).toMatchObject({
+      step: 'invalid',
+      reason: 'certificate URL answered HTTP 404',
+    });
   });
 
   it('normalizes every simulated type into its own event type', () => {

@@ -85,6 +85,11 @@ export function createWebhookHandler(shared: PayPalShared, account: PayPalAccoun
       request: { method: 'GET', url: transmission.certUrl, cacheForMs: CERTIFICATE_CACHE_MS },
       continueWith(answer) {
         if (!answer.ok) return { step: 'retry', reason: `certificate fetch failed: ${answer.error}` };
+        // A missing certificate will not appear later (and forged URLs must not cost days of
+        // retries); server errors, throttling and redirects are no verdict.
+        const gone =
+          answer.status >= 400 && answer.status < 500 && answer.status !== 408 && answer.status !== 429;
+        if (gone) return { step: 'invalid', reason: `certificate URL answered HTTP ${answer.status}` };
         if (answer.status !== 200) {
           return { step: 'retry', reason: `certificate fetch answered HTTP ${answer.status}` };
         }
