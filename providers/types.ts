@@ -47,7 +47,7 @@ export interface EventItem {
   amount: string | null;
 }
 
-/** `data` of the shared payment event (SPEC section 3). */
+/** `data` of the shared payment event (docs/contract.md section 3). */
 export interface EventData {
   transaction_id: string | null;
   parent_transaction_id: string | null;
@@ -199,7 +199,7 @@ export interface ProviderSettingsDeclaration<Shared = unknown, Account = unknown
 }
 
 /**
- * How a payment moves between states (SPEC section 8): filled by the payments work in
+ * How a payment moves between states (docs/contract.md section 8): filled by the payments work in
  * `providers/<id>/transitions.ts`. Optional: without it the core's defaults apply.
  */
 export type TransitionTable = Readonly<Partial<Record<EventType, readonly EventType[]>>>;

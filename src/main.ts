@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { DEFAULT_ACCOUNT } from './config/accounts-file';
 import { ConfigError, loadConfig } from './config/config';
+import { disabledProviderHints } from './disabled-providers';
 import { type Gateway, startGateway } from './gateway';
 import { RedisUnavailableError } from './queue/redis-server';
 
@@ -9,7 +10,7 @@ function loadDotEnv(): void {
   if (existsSync('.env')) process.loadEnvFile('.env');
 }
 
-/** Each endpoint, then why any provider or endpoint is off and the variable that turns it on. */
+/** Each endpoint of each account, then what is off and the variable that turns it on. */
 function endpointLines(gateway: Gateway, url: string): string[] {
   const lines: string[] = [];
   for (const provider of gateway.providers) {
@@ -19,12 +20,9 @@ function endpointLines(gateway: Gateway, url: string): string[] {
   }
   for (const hint of gateway.endpointHints) {
     const account = hint.account === DEFAULT_ACCOUNT ? '' : ` (${hint.account})`;
-    lines.push(`  ${hint.provider} ${hint.kind}${account}: off; set ${hint.variable} to enable it`);
+    lines.push(`  ${hint.provider} ${hint.kind}${account}: off until ${hint.variable} is set`);
   }
-  for (const disabled of gateway.config.providerConfig.disabled) {
-    const how = disabled.enabledBy === null ? 'add it to PROVIDERS' : `set ${disabled.enabledBy}`;
-    lines.push(`  ${disabled.id}: off; ${how} to enable it`);
-  }
+  for (const hint of disabledProviderHints(gateway.config.providerConfig.disabled)) lines.push(`  ${hint}`);
   return lines;
 }
 

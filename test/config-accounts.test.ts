@@ -102,7 +102,7 @@ describe('ACCOUNTS_FILE', () => {
 
   it('names the variable that enables a disabled provider, from its settings declaration', () => {
     expect(loadConfig({}).providerConfig.disabled).toEqual([
-      { id: '2checkout', enabledBy: 'TWOCHECKOUT_SECRET_KEY' },
+      { id: '2checkout', enabledBy: 'TWOCHECKOUT_SECRET_KEY', configured: false },
     ]);
   });
 

@@ -16,8 +16,10 @@ export interface ProviderConfig {
 
 export interface DisabledProvider {
   id: string;
-  /** The variable that would enable it; null when only PROVIDERS left it out. */
+  /** The variable that would enable it; null for a provider on by default. */
   enabledBy: string | null;
+  /** It has settings (an account) and only PROVIDERS leaves it out. */
+  configured: boolean;
 }
 
 export interface ProvidersConfig {
@@ -100,6 +102,10 @@ export function loadProvidersConfig(
   }
   const disabled = plugins
     .filter((plugin) => !enabled.some((config) => config.plugin === plugin))
-    .map((plugin) => ({ id: plugin.id, enabledBy: plugin.settings.enabledBy }));
+    .map((plugin) => ({
+      id: plugin.id,
+      enabledBy: plugin.settings.enabledBy,
+      configured: configured.has(plugin.id),
+    }));
   return { providers: { known: plugins, enabled, disabled }, problems };
 }

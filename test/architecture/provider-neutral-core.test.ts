@@ -1,4 +1,4 @@
-// SPEC 9: "No file under src/ names a provider." The core knows providers only through the
+// docs/contract.md section 9: "No file under src/ names a provider." The core knows providers only through the
 // registry (providers/index.ts, providers/cli.ts). Comments may mention them (explaining why);
 // code, identifiers, strings and templates may not. The TypeScript scanner separates the two.
 import { readdirSync, readFileSync } from 'node:fs';

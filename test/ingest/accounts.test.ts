@@ -1,4 +1,4 @@
-// Several accounts per provider (SPEC 9): two 2Checkout accounts from ACCOUNTS_FILE beside the
+// Several accounts per provider (docs/contract.md section 9): two 2Checkout accounts from ACCOUNTS_FILE beside the
 // default one, each with its own endpoints and secret key.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// The receiver check happens before the postback (SPEC 10): an IPN for a PayPal account that is
+// The receiver check happens before the postback (docs/contract.md section 10): an IPN for a PayPal account that is
 // not ours is rejected at once, and PayPal is never asked about it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomPaypalIds } from '../../providers/paypal/simulator/paypal-ids';

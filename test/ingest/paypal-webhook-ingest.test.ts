@@ -1,4 +1,4 @@
-// PayPal REST webhooks (SPEC 9), verified offline against a development CA: a local certificate
+// PayPal REST webhooks (docs/contract.md section 9), verified offline against a development CA: a local certificate
 // server plays PayPal's certificate URL.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -41,7 +41,7 @@ describe('start-up output', () => {
     expect(output).toContain(`paypal ipn: ${gateway.url}/ipn/paypal\n`);
     expect(output).toContain(`paypal ipn (main): ${gateway.url}/ipn/paypal/main`);
     expect(output).toContain(`paypal webhook (main): ${gateway.url}/webhooks/paypal/main`);
-    expect(output).toContain('paypal webhook: off; set PAYPAL_WEBHOOK_ID to enable it');
-    expect(output).toContain('2checkout: off; set TWOCHECKOUT_SECRET_KEY to enable it');
+    expect(output).toContain('paypal webhook: off until PAYPAL_WEBHOOK_ID is set');
+    expect(output).toContain('2checkout: disabled, set TWOCHECKOUT_SECRET_KEY to enable');
   });
 });

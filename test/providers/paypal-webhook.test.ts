@@ -13,7 +13,7 @@ import { webhookEventType } from '../../providers/paypal/webhook/event-type';
 import { bodyCrc32, signatureMatches, signedString } from '../../providers/paypal/webhook/signature';
 import { configureFromEnv, inbound, runCheckWith } from '../support/plugins';
 
-describe('webhook event types (SPEC 9 table)', () => {
+describe('webhook event types (docs/contract.md section 9 table)', () => {
   it.each([
     ['PAYMENT.CAPTURE.COMPLETED', 'payment.completed'],
     ['PAYMENT.SALE.COMPLETED', 'payment.completed'],

@@ -135,7 +135,11 @@ describe('a provider registered from the tests', () => {
   it('without its setting it is off, and configuration names the variable that enables it', () => {
     const config = loadConfig({}, { plugins });
     expect(config.providers).not.toContain('testpay');
-    expect(config.providerConfig.disabled).toContainEqual({ id: 'testpay', enabledBy: 'TESTPAY_TOKEN' });
+    expect(config.providerConfig.disabled).toContainEqual({
+      id: 'testpay',
+      enabledBy: 'TESTPAY_TOKEN',
+      configured: false,
+    });
     expect(() => loadConfig({ PROVIDERS: 'testpay' }, { plugins })).toThrow(ConfigError);
     try {
       loadConfig({ PROVIDERS: 'testpay' }, { plugins });

@@ -1,4 +1,4 @@
-// Webhook event types → the shared vocabulary (SPEC section 9). Exact names first, then the
+// Webhook event types → the shared vocabulary (docs/contract.md section 9). Exact names first, then the
 // `*.PENDING`-style suffix rules; anything else is unclassified.
 import type { EventType } from '../../types';
 

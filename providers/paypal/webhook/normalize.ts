@@ -1,4 +1,4 @@
-// A verified webhook as the shared payment event (SPEC section 9).
+// A verified webhook as the shared payment event (docs/contract.md section 9).
 import type { EventData, EventType, NormalizedEvent } from '../../types';
 import { webhookEventType } from './event-type';
 import { isObject, type JsonObject, textAt, type WebhookEnvelope } from './parse';
