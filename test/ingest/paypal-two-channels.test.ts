@@ -1,8 +1,8 @@
-// During a migration PayPal sends the same capture by IPN and by webhook (docs/contract.md section 8, 9): subscribers
-// must get one payment.completed, whichever arrives first.
+// During a migration PayPal sends the same capture by IPN and by webhook (docs/contract.md
+// sections 8 and 9): subscribers must get one payment.completed, whichever arrives first.
 //
-// Both tests need the payments work (superseded events, docs/contract.md section 8) to land; until then they are
-// registered as todo so the suite stays green. Remove `.todo` once it has landed.
+// Both tests need the payments work (superseded events, docs/contract.md section 8) to land;
+// until then they are registered as todo so the suite stays green. Remove `.todo` once it has.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomPaypalIds } from '../../providers/paypal/simulator/paypal-ids';
 import { buildPaypalMessage } from '../../providers/paypal/simulator/paypal-message';
@@ -99,7 +99,7 @@ async function deliveredCompletions(captureId: string, settle: () => Promise<voi
 }
 
 describe('one capture, two channels', () => {
-  it.todo('IPN then webhook → one delivered payment.completed (needs superseded events, docs/contract.md section 8)', async () => {
+  it.todo('IPN then webhook → one delivered payment.completed (needs superseded events)', async () => {
     const { captureId, ipn, webhook } = sameCapture();
     expect((await postIpn(ipn)).status).toBe(200);
     await settled(ipn);
@@ -109,7 +109,7 @@ describe('one capture, two channels', () => {
     expect(events[0].channel).toBe('ipn');
   });
 
-  it.todo('webhook then IPN → one delivered payment.completed (needs superseded events, docs/contract.md section 8)', async () => {
+  it.todo('webhook then IPN → one delivered payment.completed (needs superseded events)', async () => {
     const { captureId, ipn, webhook } = sameCapture();
     expect((await postWebhook(webhook)).status).toBe(200);
     await settled(webhook);
