@@ -329,6 +329,7 @@ export const MessageSchema = z
   .object({
     id: z.string().openapi({ example: 'msg_01JD5Q8Z3R4B9T6W2X7Y0KMN1P' }),
     provider: z.string(),
+    account: z.string().openapi({ description: 'The provider account whose endpoint received it' }),
     kind: z.string().openapi({ description: `How it arrived: ${MESSAGE_KINDS.join(', ')}` }),
     received_at: timestamp,
     status: z.enum(MESSAGE_STATUSES),

@@ -54,6 +54,7 @@ describe('admin API: inbound messages', () => {
     expect(pending).toEqual({
       id: ids.pending,
       provider: '2checkout',
+      account: 'default',
       kind: 'ipn',
       received_at: expect.any(String),
       status: 'verified',
