@@ -100,6 +100,10 @@ describe('two 2Checkout accounts', () => {
         expect(message?.status).toBe('verified');
         const event = (await storedEvents(gateway.db)).find((row) => row.id === message?.event_id);
         expect(JSON.parse(event?.body ?? '{}')).toMatchObject({ provider: '2checkout', account });
+        const viaApi = (await (await api(gateway.url, 'GET', `/messages/${message?.id}`)).json()) as {
+          account: string;
+        };
+        expect(viaApi.account).toBe(account);
       }
     },
   );
