@@ -60,6 +60,8 @@ export interface EventData {
   customer: EventCustomer;
   items: EventItem[];
   reason: string | null;
+  /** The merchant account the money went to (PayPal receiver_email, else receiver_id); null elsewhere. */
+  receiver: string | null;
 }
 
 /** Decoded provider fields; repeated `NAME[]` keys become arrays under `NAME`. */
@@ -198,11 +200,32 @@ export interface ProviderSettingsDeclaration<Shared = unknown, Account = unknown
   enabledBy: string | null;
 }
 
+/** How one event type acts on the payment it belongs to (docs/contract.md section 8). */
+export interface TransitionRule {
+  /** Position in a payment's life. A payment only moves to a higher rank; ranks are distinct per type. */
+  rank: number;
+  /**
+   * Each distinct occurrence is its own event (partial refunds, separate disputes): never
+   * superseded for its rank, only when the same occurrence arrives again.
+   */
+  repeatable: boolean;
+  /** Its absolute amount adds to the payment's refunded_amount. */
+  refund: boolean;
+  /** Its amount and currency are the payment's own (not those of a refund or reversal). */
+  carriesAmount: boolean;
+}
+
 /**
- * How a payment moves between states (docs/contract.md section 8): filled by the payments work in
- * `providers/<id>/transitions.ts`. Optional: without it the core's defaults apply.
+ * A provider's payment transition table (`providers/<id>/transitions.ts`). Pure data plus one
+ * pure function: the core applies it in SQL against the locked payment row, so the decision holds
+ * under any concurrency.
  */
-export type TransitionTable = Readonly<Partial<Record<EventType, readonly EventType[]>>>;
+export interface PaymentTransitions {
+  /** Every event type: its rule, or null when events of that type do not belong to a payment. */
+  rules: Readonly<Record<EventType, TransitionRule | null>>;
+  /** For repeatable types: what makes two occurrences the same (e.g. refund transaction and amount). */
+  occurrenceOf(event: NormalizedEvent): string;
+}
 
 /** One account of a provider with its settings applied. */
 export interface ProviderAccount {
@@ -215,7 +238,8 @@ export interface ProviderPlugin<Shared = unknown, Account = unknown> {
   id: string;
   endpoints: readonly EndpointDeclaration<Account>[];
   settings: ProviderSettingsDeclaration<Shared, Account>;
-  transitions?: TransitionTable;
+  /** Which events move a payment forward; a plugin without one keeps no payments. */
+  transitions?: PaymentTransitions;
   configure(shared: Shared, account: Account, accountName: string): ProviderAccount;
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { optionalText } from '../../src/config/setting-types';
 import { defineProvider } from '../types';
 import { createReceiver } from './receive';
+import { twocheckoutTransitions } from './transitions';
 
 const envSchema = z
   .object({ TWOCHECKOUT_SECRET_KEY: optionalText })
@@ -29,5 +30,6 @@ export const twocheckoutPlugin = defineProvider<TwocheckoutShared, TwocheckoutAc
     defaultAccount: (shared) => (shared.secretKey === null ? null : { secretKey: shared.secretKey }),
     enabledBy: 'TWOCHECKOUT_SECRET_KEY',
   },
+  transitions: twocheckoutTransitions,
   configure: (_shared, account) => ({ receive: createReceiver(account.secretKey) }),
 });

@@ -3,6 +3,7 @@
 import { defineProvider, type ProviderAccount } from '../types';
 import { createIpnHandler } from './ipn';
 import { accountSchema, defaultAccount, envSchema, type PayPalAccount, type PayPalShared } from './settings';
+import { paypalTransitions } from './transitions';
 import { createWebhookHandler } from './webhook/handler';
 
 // PayPal resends an IPN for about four days and a webhook for three; past that, give up.
@@ -40,5 +41,6 @@ export const paypalPlugin = defineProvider<PayPalShared, PayPalAccount>({
     defaultAccount,
     enabledBy: null,
   },
+  transitions: paypalTransitions,
   configure,
 });

@@ -7,6 +7,7 @@ import { registerDeliveryCommands } from './commands/deliveries';
 import { registerEventCommands } from './commands/events';
 import { registerMessageCommands } from './commands/messages';
 import { registerMigrateCommand } from './commands/migrate';
+import { registerPaymentCommands } from './commands/payments';
 import { registerProviderCommands, registerSimulateCommands } from './commands/simulate';
 import { registerSubscriberCommands } from './commands/subscribers';
 
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerDeliveryCommands(program);
   registerEventCommands(program);
   registerMessageCommands(program);
+  registerPaymentCommands(program);
   registerSimulateCommands(program);
   registerProviderCommands(program);
   registerMigrateCommand(program);

@@ -6,6 +6,7 @@ import { serializeEvent } from '../events/event-body';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
+import { paymentFacts, transitionsFor } from '../payments/payment-facts';
 import type { ProviderInstance } from '../providers/provider-instances';
 import type { CheckResult } from '../verify/run-check';
 import type { IngestStore } from './ingest-store';
@@ -95,6 +96,7 @@ export function buildNewEvent(
       receivedAt,
       event,
     }),
+    payment: paymentFacts(transitionsFor(origin.provider), event, origin.account),
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * The outbox insert for new events: one pending delivery per enabled subscriber whose filters
  * match (empty filter = all; `prefix.*` patterns), for rows of `events` (a CTE returning id,
- * provider, account, type and whether it was inserted) that are new. Delivery ids are the event's ULID
- * and the subscriber's position: unique, and time-ordered like every other id.
+ * provider, account, type, whether it was inserted and whether it is superseded) that are new and
+ * not superseded: a superseded event is stored for the record and never delivered. Delivery ids
+ * are the event's ULID and the subscriber's position: unique, and time-ordered like every other id.
  */
 export function outboxInsert(events: string): string {
   return `
@@ -20,6 +21,6 @@ export function outboxInsert(events: string): string {
           where filter.pattern = ${events}.type or filter.pattern = '*'
              or (right(filter.pattern, 2) = '.*' and starts_with(${events}.type, left(filter.pattern, -1)))))
     ) as matched
-    where ${events}.inserted
+    where ${events}.inserted and not ${events}.superseded
     returning id, event_id`;
 }

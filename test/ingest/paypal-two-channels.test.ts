@@ -1,8 +1,7 @@
 // During a migration PayPal sends the same capture by IPN and by webhook (docs/contract.md
 // sections 8 and 9): subscribers must get one payment.completed, whichever arrives first.
-//
-// Both tests need the payments work (superseded events, docs/contract.md section 8) to land;
-// until then they are registered as todo so the suite stays green. Remove `.todo` once it has.
+// The second copy is stored as a superseded event (payments) and never delivered.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomPaypalIds } from '../../providers/paypal/simulator/paypal-ids';
 import { buildPaypalMessage } from '../../providers/paypal/simulator/paypal-message';
@@ -90,16 +89,22 @@ const postWebhook = (body: Buffer) =>
 
 async function deliveredCompletions(captureId: string, settle: () => Promise<void>) {
   await settle();
-  // Both messages are settled; give delivery a moment to send anything it was going to send.
-  await waitFor(() => subscriber.received.length > 0, { what: 'a delivery' });
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Both channels made an event for the capture; exactly one is superseded and has no deliveries.
+  const stored = await gateway.db.rows<{ superseded: boolean; deliveries: number }>(sql`
+    select e.superseded, (select count(*)::int from deliveries d where d.event_id = e.id) as deliveries
+    from events e where e.payment_transaction_id = ${captureId} and e.type = 'payment.completed'`);
+  expect(stored.map((row) => row.superseded).sort()).toEqual([false, true]);
+  expect(stored.find((row) => row.superseded)?.deliveries).toBe(0);
+  await waitFor(() => subscriber.received.some((request) => request.body.toString().includes(captureId)), {
+    what: 'the delivery',
+  });
   return subscriber.received
     .map((request) => JSON.parse(request.body.toString()))
     .filter((event) => event.type === 'payment.completed' && event.data.transaction_id === captureId);
 }
 
 describe('one capture, two channels', () => {
-  it.todo('IPN then webhook → one delivered payment.completed (needs superseded events)', async () => {
+  it('IPN then webhook → one delivered payment.completed', async () => {
     const { captureId, ipn, webhook } = sameCapture();
     expect((await postIpn(ipn)).status).toBe(200);
     await settled(ipn);
@@ -109,7 +114,7 @@ describe('one capture, two channels', () => {
     expect(events[0].channel).toBe('ipn');
   });
 
-  it.todo('webhook then IPN → one delivered payment.completed (needs superseded events)', async () => {
+  it('webhook then IPN → one delivered payment.completed', async () => {
     const { captureId, ipn, webhook } = sameCapture();
     expect((await postWebhook(webhook)).status).toBe(200);
     await settled(webhook);

@@ -51,6 +51,7 @@ function toEvent(notice: Notice): NormalizedEvent {
       customer: { email: null, first_name: null, last_name: null, country: null },
       items: [],
       reason: null,
+      receiver: null,
     },
     raw: { ...notice },
   };

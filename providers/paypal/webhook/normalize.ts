@@ -99,6 +99,8 @@ export function normalizeWebhook(webhook: WebhookEnvelope, livemode: boolean): N
       customer: customerOf(resource),
       items: [],
       reason: textAt(resource, 'status_details', 'reason') ?? textAt(resource, 'reason'),
+      // The merchant the money went to, as IPN's receiver_email / receiver_id.
+      receiver: textAt(resource, 'payee', 'email_address') ?? textAt(resource, 'payee', 'merchant_id'),
     },
     raw: webhook.body,
   };
