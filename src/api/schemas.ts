@@ -315,7 +315,8 @@ export const EventSchema = z
       ),
       reason: nullableString,
       receiver: nullableString.openapi({
-        description: 'PayPal receiver_email, else receiver_id; null elsewhere',
+        description:
+          'The merchant account the money went to, as the provider names it; null when it names none',
       }),
     }),
     raw: z
@@ -375,7 +376,7 @@ export const PaymentParamsSchema = z.object({
     .string()
     .min(1)
     .max(100)
-    .openapi({ param: { name: 'provider', in: 'path' }, example: 'paypal' }),
+    .openapi({ param: { name: 'provider', in: 'path' }, example: PROVIDER_IDS[0] }),
   transaction_id: z
     .string()
     .min(1)
