@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendTwocheckoutMessages } from '../../providers/2checkout/simulator/send-twocheckout';
+import { randomTwocheckoutIds } from '../../providers/2checkout/simulator/twocheckout-ids';
+import { buildTwocheckoutMessage } from '../../providers/2checkout/simulator/twocheckout-message';
 import { api, createSubscriber } from '../support/admin-client';
 import { loginToDashboard, textOf } from '../support/dashboard-client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -191,5 +193,30 @@ describe('two 2Checkout accounts', () => {
     expect(list.data.find((subscriber) => subscriber.url.endsWith('/us-only'))?.accounts).toEqual([
       'shop-us',
     ]);
+  });
+
+  it('payments are kept per account: one transaction id in two accounts is two payments', async () => {
+    const refno = randomTwocheckoutIds().refno;
+    for (const [account, secretKey] of [
+      ['shop-eu', EU_KEY],
+      ['shop-us', US_KEY],
+    ] as const) {
+      const message = buildTwocheckoutMessage({
+        type: 'payment.completed',
+        ids: { ...randomTwocheckoutIds(), refno },
+        now: new Date(),
+        secretKey,
+        algorithms: ['sha256'],
+      });
+      const response = await gateway.post(`${message.path}/${account}`, message.body);
+      expect(response.status).toBe(200);
+    }
+    const ambiguous = await api(gateway.url, 'GET', `/payments/2checkout/${refno}`);
+    expect(ambiguous.status).toBe(409);
+    for (const account of ['shop-eu', 'shop-us']) {
+      const answer = await api(gateway.url, 'GET', `/payments/2checkout/${refno}?account=${account}`);
+      expect(answer.status).toBe(200);
+      expect(((await answer.json()) as { account: string; state: string }).account).toBe(account);
+    }
   });
 });
