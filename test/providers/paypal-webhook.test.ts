@@ -10,7 +10,12 @@ import { signWebhook } from '../../providers/paypal/simulator/sign-webhook';
 import { buildWebhookBody, WEBHOOK_EVENT_TYPES } from '../../providers/paypal/simulator/webhook-message';
 import { checkCertificateChain, parsePemCertificates } from '../../providers/paypal/webhook/certificate';
 import { webhookEventType } from '../../providers/paypal/webhook/event-type';
-import { bodyCrc32, crc32Fallback, signatureMatches, signedString } from '../../providers/paypal/webhook/signature';
+import {
+  bodyCrc32,
+  crc32Fallback,
+  signatureMatches,
+  signedString,
+} from '../../providers/paypal/webhook/signature';
 import { configureFromEnv, inbound, runCheckWith } from '../support/plugins';
 
 describe('webhook event types (docs/contract.md section 9 table)', () => {
