@@ -1,8 +1,6 @@
 // Composition root: builds the shared parts from the configuration, then starts the roles ROLE
 // asks for (HTTP server, workers, or both).
 import { Queue } from 'bullmq';
-import { PROVIDER_PLUGINS } from '../providers/index';
-import type { ConfiguredProvider, ProviderSettings } from '../providers/types';
 import { resolveAdminToken } from './admin-token';
 import type { Config } from './config/config';
 import { configurationWarnings } from './config/warnings';
@@ -10,6 +8,11 @@ import { type DbHandle, openPglite, openPostgres } from './db/client';
 import { RetentionWorker } from './lifecycle/retention';
 import { createLogger, type Logger } from './logger';
 import { GatewayMetrics } from './metrics/metrics';
+import {
+  buildProviderInstances,
+  type EndpointHint,
+  type ProviderInstance,
+} from './providers/provider-instances';
 import { JobDispatcher } from './queue/dispatcher';
 import { QUEUE_NAMES } from './queue/jobs';
 import type { Reconciler } from './queue/reconciler';
@@ -21,6 +24,7 @@ import { startWorkerRole, type WorkerRole } from './roles/workers';
 import { resolveEncryptionKey } from './secrets/encryption-key-file';
 import { sealStoredSecrets } from './secrets/seal-stored-secrets';
 import { SecretBox } from './secrets/secret-box';
+import { NetworkClient } from './verify/network-client';
 
 export interface Gateway {
   config: Config;
@@ -31,7 +35,9 @@ export interface Gateway {
   reconciler: Reconciler | null;
   /** The retention worker (null in a server-only process). */
   retention: RetentionWorker | null;
-  providers: ConfiguredProvider[];
+  providers: ProviderInstance[];
+  /** Endpoints left off for want of a setting (the start-up hint). */
+  endpointHints: EndpointHint[];
   adminToken: string;
   adminTokenGenerated: boolean;
   /** True when this start generated the ENCRYPTION_KEY kept under DATA_DIR. */
@@ -49,25 +55,6 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Use this database instead of opening one from the configuration (tests). */
   db?: DbHandle;
-}
-
-export function providerSettings(config: Config): ProviderSettings {
-  return {
-    paypal: {
-      mode: config.paypal.mode,
-      verifyUrl: config.paypal.verifyUrl,
-      receiverEmails: config.paypal.receiverEmails,
-      userAgent: config.paypal.userAgent,
-    },
-    twocheckout: { secretKey: config.twocheckout.secretKey },
-  };
-}
-
-export function configureProviders(config: Config): ConfiguredProvider[] {
-  const settings = providerSettings(config);
-  return PROVIDER_PLUGINS.filter((plugin) => config.providers.includes(plugin.id)).map((plugin) =>
-    plugin.configure(settings),
-  );
 }
 
 async function openDatabase(config: Config): Promise<DbHandle> {
@@ -112,11 +99,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     [QUEUE_NAMES.verify]: await queues.verify.getJobCounts('waiting', 'delayed', 'active', 'failed'),
     [QUEUE_NAMES.delivery]: await queues.delivery.getJobCounts('waiting', 'delayed', 'active', 'failed'),
   });
+  const { instances, hints } = buildProviderInstances(config.providerConfig);
   const context: GatewayContext = {
     config,
     logger,
     db,
-    providers: configureProviders(config),
+    providers: instances,
+    network: new NetworkClient(),
     adminToken: token.token,
     secrets,
     warnings,
@@ -166,6 +155,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     reconciler: workers?.reconciler ?? null,
     retention,
     providers: context.providers,
+    endpointHints: hints,
     adminToken: token.token,
     adminTokenGenerated: token.generated,
     encryptionKeyGenerated: encryptionKey.generated,

@@ -2,8 +2,8 @@
 import { Hono } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ConfiguredProvider, ProviderEndpoint } from '../../providers/types';
 import { type IngestDeps, ingest } from '../ingest/ingest';
+import type { MountedEndpoint, ProviderInstance } from '../providers/provider-instances';
 import { type ClientAddressResolver, clientAddressOf } from './client-address';
 import { problemResponse } from './problem';
 import { readBodyCapped } from './read-body';
@@ -20,7 +20,7 @@ function storableHeaders(request: Request): Record<string, string> {
 
 export interface IngestRouteOptions {
   deps: IngestDeps;
-  providers: ConfiguredProvider[];
+  providers: ProviderInstance[];
   clientAddress: ClientAddressResolver;
 }
 
@@ -30,7 +30,7 @@ export function ingestRoutes({
   clientAddress,
 }: IngestRouteOptions): Hono<{ Variables: RequestIdVariables }> {
   const app = new Hono<{ Variables: RequestIdVariables }>();
-  const mount = (provider: ConfiguredProvider, endpoint: ProviderEndpoint) => {
+  const mount = (provider: ProviderInstance, endpoint: MountedEndpoint) => {
     if (endpoint.answersGet) app.get(endpoint.path, (c) => c.body(null, 200));
     app.post(endpoint.path, async (c) => {
       const receivedAt = new Date();
@@ -38,6 +38,7 @@ export function ingestRoutes({
       const outcome = await ingest(deps, {
         provider,
         kind: endpoint.kind,
+        path: c.req.path,
         rawBody: read.ok ? read.body : null,
         bodyPrefix: read.ok ? undefined : read.prefix,
         declaredBytes: read.ok ? undefined : read.declaredBytes,

@@ -23,6 +23,7 @@ export interface NewSubscriber {
   enabled: boolean;
   event_types: string[];
   providers: string[];
+  accounts?: string[] | undefined;
   format: SubscriberFormat;
 }
 
@@ -32,6 +33,7 @@ export interface SubscriberChanges {
   enabled?: boolean | undefined;
   event_types?: string[] | undefined;
   providers?: string[] | undefined;
+  accounts?: string[] | undefined;
   format?: SubscriberFormat | undefined;
 }
 
@@ -100,6 +102,7 @@ export async function createSubscriber(
         enabled: input.enabled,
         eventTypes: unique(input.event_types),
         providers: unique(input.providers),
+        accounts: unique(input.accounts ?? []),
         format: input.format,
         secret: box.seal(secret),
       })
@@ -132,6 +135,7 @@ export async function updateSubscriber(
         enabled: changes.enabled,
         eventTypes: changes.event_types && unique(changes.event_types),
         providers: changes.providers && unique(changes.providers),
+        accounts: changes.accounts && unique(changes.accounts),
         format: changes.format,
         updatedAt: sql`now()`,
       })

@@ -1,9 +1,14 @@
 // A seeded generator of hostile provider requests: valid simulator bodies, then mutated (byte
 // flips, truncations, bad escapes, NUL bytes, huge field counts, duplicated signature fields,
 // wrong content types, oversized and random bodies). Same seed, same requests.
-import { buildPaypalMessage } from '../../src/cli/simulate/paypal-message';
-import { PAYPAL_TEMPLATES } from '../../src/cli/simulate/paypal-templates';
-import { buildTwocheckoutMessage, TWOCHECKOUT_EVENT_TYPES } from '../../src/cli/simulate/twocheckout-message';
+
+import {
+  buildTwocheckoutMessage,
+  TWOCHECKOUT_EVENT_TYPES,
+} from '../../providers/2checkout/simulator/twocheckout-message';
+import { buildPaypalMessage } from '../../providers/paypal/simulator/paypal-message';
+import { PAYPAL_TEMPLATES } from '../../providers/paypal/simulator/paypal-templates';
+import { buildWebhookBody, WEBHOOK_EVENT_TYPES } from '../../providers/paypal/simulator/webhook-message';
 import { TWOCHECKOUT_TEST_KEY } from './gateway';
 
 /** mulberry32: small, fast, good enough to drive a fuzzer reproducibly. */
@@ -44,7 +49,7 @@ export class Dice {
 const FIXED_NOW = new Date('2026-11-21T12:00:00Z');
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
-/** Valid bodies per provider id, built by the simulators with ids drawn from the dice. */
+/** Valid bodies per `provider:kind` (or provider), built by the simulators with ids drawn from the dice. */
 export function seedCorpus(dice: Dice): Record<string, Buffer[]> {
   const paypal = PAYPAL_TEMPLATES.map(
     (template, sequence) =>
@@ -82,13 +87,55 @@ export function seedCorpus(dice: Dice): Record<string, Buffer[]> {
         sequence,
       }).body,
   );
-  return { paypal, '2checkout': twocheckout };
+  const webhooks = WEBHOOK_EVENT_TYPES.map(
+    (type) =>
+      buildWebhookBody({
+        type,
+        ids: {
+          webhookId: `WH-${dice.string(ALNUM, 17)}-${dice.string(ALNUM, 17)}`,
+          resourceId: dice.string(ALNUM, 17),
+          captureId: dice.string(ALNUM, 17),
+          subscriptionId: `I-${dice.string(ALNUM, 12)}`,
+          invoiceId: `INV-${dice.string(ALNUM, 8)}`,
+        },
+        now: FIXED_NOW,
+      }).body,
+  );
+  return { paypal, 'paypal:webhook': webhooks, '2checkout': twocheckout };
 }
 
 export interface FuzzRequest {
   mutation: string;
   body: Buffer;
   contentType: string | null;
+  headers: Record<string, string>;
+}
+
+// Signature headers of JSON webhooks, with hostile values (never a certificate URL the gateway
+// would fetch: the tests stay on this machine).
+function signatureHeaders(dice: Dice): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const values = () =>
+    dice.pick([
+      '',
+      dice.string('0123456789abcdef', dice.int(80)),
+      'x'.repeat(5000),
+      'https://evil.example/cert.pem',
+      'file:///etc/passwd',
+      '2026-11-21T12:00:00Z',
+      'SHA256withRSA',
+      '\u0000',
+    ]);
+  for (const name of [
+    'paypal-transmission-id',
+    'paypal-transmission-time',
+    'paypal-transmission-sig',
+    'paypal-cert-url',
+    'paypal-auth-algo',
+  ]) {
+    if (dice.chance(0.8)) headers[name] = values();
+  }
+  return headers;
 }
 
 const CONTENT_TYPES = [
@@ -175,7 +222,7 @@ const MUTATORS: Record<string, Mutator> = {
 
 export const MUTATIONS = Object.keys(MUTATORS);
 
-/** One hostile request for a provider, from its valid bodies (or every provider's, for a new one). */
+/** One hostile request for an endpoint, from its valid bodies (or every provider's, for a new one). */
 export function hostileRequest(dice: Dice, seeds: Buffer[], maxBytes: number): FuzzRequest {
   const mutation = dice.chance(0.08) ? 'valid' : dice.pick(MUTATIONS);
   let body = (MUTATORS[mutation] as Mutator)(dice.pick(seeds), dice, maxBytes);
@@ -192,5 +239,6 @@ export function hostileRequest(dice: Dice, seeds: Buffer[], maxBytes: number): F
     : dice.chance(0.15)
       ? null
       : dice.pick(CONTENT_TYPES);
-  return { mutation, body, contentType };
+  const headers = dice.chance(0.3) ? signatureHeaders(dice) : {};
+  return { mutation, body, contentType, headers };
 }

@@ -1,13 +1,13 @@
 // Valid provider bodies made by the repository's own simulators (no fixture files needed).
 
-import { randomPaypalIds } from '../../src/cli/simulate/paypal-ids';
-import { buildPaypalMessage } from '../../src/cli/simulate/paypal-message';
-import { findPaypalTemplate } from '../../src/cli/simulate/paypal-templates';
-import { randomTwocheckoutIds } from '../../src/cli/simulate/twocheckout-ids';
+import { randomTwocheckoutIds } from '../../providers/2checkout/simulator/twocheckout-ids';
 import {
   buildTwocheckoutMessage,
   type TwocheckoutEventType,
-} from '../../src/cli/simulate/twocheckout-message';
+} from '../../providers/2checkout/simulator/twocheckout-message';
+import { randomPaypalIds } from '../../providers/paypal/simulator/paypal-ids';
+import { buildPaypalMessage } from '../../providers/paypal/simulator/paypal-message';
+import { findPaypalTemplate } from '../../providers/paypal/simulator/paypal-templates';
 import { TWOCHECKOUT_TEST_KEY } from './gateway';
 
 export const SIMULATOR_KEY = 'test-simulator-key';
