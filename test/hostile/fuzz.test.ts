@@ -122,7 +122,13 @@ describe(`fuzz: ${REQUESTS} hostile requests (seed ${SEED})`, () => {
       plan.push({ path: endpoint.path, ...hostileRequest(dice, endpoint.seeds, MAX_BODY_BYTES) });
     }
 
-    const agent = new Agent({ connections: CONCURRENCY, pipelining: 1 });
+    // A request left unanswered fails the run (as a failure naming it) instead of hanging it.
+    const agent = new Agent({
+      connections: CONCURRENCY,
+      pipelining: 1,
+      headersTimeout: 15_000,
+      bodyTimeout: 15_000,
+    });
     const outcomes: Outcome[] = [];
     const failures: string[] = [];
     const startedAt = Date.now();
@@ -143,9 +149,12 @@ describe(`fuzz: ${REQUESTS} hostile requests (seed ${SEED})`, () => {
             dispatcher: agent,
           });
           await response.body.arrayBuffer();
+
           outcomes.push({ endpoint: item.path, mutation: item.mutation, status: response.statusCode });
         } catch (error) {
-          failures.push(`${item.path} ${item.mutation}: ${(error as Error).message}`);
+          failures.push(
+            `${item.path} ${item.mutation} ${item.contentType} ${JSON.stringify(item.headers).slice(0, 300)}: ${(error as Error).message}`,
+          );
         }
       }
     };
@@ -198,11 +207,13 @@ describe(`fuzz: ${REQUESTS} hostile requests (seed ${SEED})`, () => {
       `normal traffic: ${JSON.stringify(normal)}`,
     ).toBe(true);
 
-    // Every request is stored: rejected, or (well-formed) pending, verified or duplicate.
+    // Every request is stored: rejected, or (well-formed) pending, verified or duplicate. Only those
+    // Node's HTTP parser refuses before the gateway sees them (431 headers too large, 408) are not.
+    const refusedByParser = outcomes.filter((outcome) => outcome.status === 431 || outcome.status === 408);
     const [stored] = await database.handle.rows<{ n: number }>(
       sql`select count(*)::int as n from inbound_messages`,
     );
-    expect(stored?.n, report).toBe(outcomes.length + normal.length);
+    expect(stored?.n, report).toBe(outcomes.length - refusedByParser.length + normal.length);
     expect(errorLogs, 'error logs').toEqual([]);
     expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
   }, 120_000);

@@ -124,7 +124,7 @@ function signatureHeaders(dice: Dice): Record<string, string> {
       'file:///etc/passwd',
       '2026-11-21T12:00:00Z',
       'SHA256withRSA',
-      '\u0000',
+      '%00\\x00',
     ]);
   for (const name of [
     'paypal-transmission-id',
