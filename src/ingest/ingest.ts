@@ -162,8 +162,8 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
     if (decision instanceof Error) {
       logger.error({ ...context, err: decision }, 'provider plugin failed on a message');
       const reason = `internal error while reading the message: ${decision.message}`;
-      // Still a 4xx (docs/contract.md section 10: provider traffic never gets a 5xx); providers resend either way, and
-      // the stored rejection and the error log say what went wrong.
+      // Still a 4xx (docs/contract.md section 10: provider traffic never gets a 5xx); providers
+      // resend either way, and the stored rejection and the error log say what went wrong.
       answer = { kind: 'problem', status: 400, detail: 'the message was stored but could not be read' };
       store = () => ingestStore.storeRejected(record, reason, null);
     } else {

@@ -1,5 +1,6 @@
-// Erasure by email (docs/contract.md section 10): every stored message and event whose customer has the address
-// keeps its ids, types, amounts and states; its raw bytes, `raw` fields and `data.customer` go.
+// Erasure by email (docs/contract.md section 10): every stored message and event whose customer
+// has the address keeps its ids, types, amounts and states; its raw bytes, `raw` fields and
+// `data.customer` go.
 // Matched: events whose JSON holds the address, messages whose raw body holds it (also rejected
 // messages, and those whose event retention already removed), and the events and messages that
 // belong to either. Deliveries already made cannot be recalled.
@@ -97,7 +98,7 @@ export async function eraseByEmail(handle: DbHandle, email: string): Promise<Era
     ]);
   }
   if (events.size > 0) await handle.query(SCRUB_DELIVERY_TRACES, [[...events.keys()], patterns, anywhere]);
-  // Payments (docs/contract.md section 8) keep their state and amounts; only the customer's address goes.
+  // Payments (docs/contract.md section 8) keep their state and amounts; only the address goes.
   await handle.query(SCRUB_PAYMENTS, [email.trim().toLowerCase()]);
   return { messages: messages.length, events: events.size };
 }

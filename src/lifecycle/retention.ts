@@ -1,5 +1,6 @@
-// Retention (docs/contract.md section 10): inbound messages, events, deliveries and attempts older than RETENTION are
-// deleted in the background, a small batch per short transaction, so ingest never waits long:
+// Retention (docs/contract.md section 10): inbound messages, events, deliveries and attempts
+// older than RETENTION are deleted in the background, a small batch per short transaction, so
+// ingest never waits long:
 // each batch holds row locks only on the rows it deletes, under a statement and lock timeout.
 // Ids are time-ordered ULIDs, so "older than the cut-off" is a primary-key range: no extra index,
 // and no index build on a large table in a migration. One batch at a time across processes
