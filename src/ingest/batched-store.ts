@@ -4,7 +4,13 @@
 // the first may create the event; PostgreSQL cannot upsert one key twice in a statement), and
 // across batches by the unique index, as before.
 import type { DbHandle, QueryOptions } from '../db/client';
-import type { InboundRecord, MessageStatus, NewEvent, StoreResult } from './message-store';
+import {
+  type InboundRecord,
+  type MessageStatus,
+  type NewEvent,
+  type StoreResult,
+  zipDeliveries,
+} from './message-store';
 import { outboxInsert } from './outbox-sql';
 
 export interface AcceptedItem {
@@ -37,16 +43,17 @@ const MESSAGE_COLUMNS = `ord int, id text, provider text, kind text, received_at
 const INSERT_ACCEPTED_BATCH = `
   with input as (
     select * from jsonb_to_recordset($1::jsonb) as t(${MESSAGE_COLUMNS}, leader boolean, event_id text,
-      type text, livemode boolean, occurred_at timestamptz, transaction_id text, order_id text, body text)),
+      type text, livemode boolean, occurred_at timestamptz, transaction_id text, order_id text,
+      payment_key text, body text)),
   new_events as (
     insert into events
       (id, provider, type, idempotency_key, livemode, occurred_at, received_at, message_id, transaction_id,
-       order_id, body)
+       order_id, payment_key, body)
     select event_id, provider, type, idempotency_key, livemode, occurred_at, received_at, id, transaction_id,
-           order_id, body
+           order_id, payment_key, body
     from input where leader
     on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
-    returning id, provider, idempotency_key, type, (xmax = 0) as inserted),
+    returning id, provider, idempotency_key, type, livemode, (xmax = 0) as inserted),
   new_deliveries as (${outboxInsert('new_events')}),
   new_messages as (
     insert into inbound_messages
@@ -63,8 +70,12 @@ const INSERT_ACCEPTED_BATCH = `
     returning id, status, event_id)
   select new_messages.id, new_messages.status, new_messages.event_id,
          case when new_messages.status = 'verified'
-              then (select array_agg(d.id) from new_deliveries d where d.event_id = new_messages.event_id)
-         end as delivery_ids
+              then (select array_agg(d.id order by d.id) from new_deliveries d where d.event_id = new_messages.event_id)
+         end as delivery_ids,
+         case when new_messages.status = 'verified'
+              then (select array_agg(d.subscriber_id order by d.id) from new_deliveries d
+                    where d.event_id = new_messages.event_id)
+         end as delivery_subscribers
   from new_messages`;
 
 interface BatchRow extends Record<string, unknown> {
@@ -72,6 +83,7 @@ interface BatchRow extends Record<string, unknown> {
   status: MessageStatus;
   event_id: string | null;
   delivery_ids?: string[] | null;
+  delivery_subscribers?: string[] | null;
 }
 
 function inOrder(items: Array<{ record: InboundRecord }>, rows: BatchRow[]): StoreResult[] {
@@ -79,7 +91,11 @@ function inOrder(items: Array<{ record: InboundRecord }>, rows: BatchRow[]): Sto
   return items.map(({ record }) => {
     const row = byId.get(record.id);
     if (!row) throw new Error(`message ${record.id} was not stored`);
-    return { status: row.status, eventId: row.event_id, deliveryIds: row.delivery_ids ?? [] };
+    return {
+      status: row.status,
+      eventId: row.event_id,
+      deliveries: zipDeliveries(row.delivery_ids, row.delivery_subscribers),
+    };
   });
 }
 
@@ -103,6 +119,7 @@ export async function storeAcceptedBatch(
       occurred_at: event.occurredAt.toISOString(),
       transaction_id: event.transactionId,
       order_id: event.orderId,
+      payment_key: event.paymentKey,
       body: event.body,
     };
   });

@@ -27,13 +27,25 @@ export interface NewEvent {
   occurredAt: Date;
   transactionId: string | null;
   orderId: string | null;
+  paymentKey: string | null;
   body: string;
+}
+
+/** A delivery row the outbox created, with the subscriber whose queue gets its job. */
+export interface NewDelivery {
+  id: string;
+  subscriberId: string;
 }
 
 export interface StoreResult {
   status: MessageStatus;
   eventId: string | null;
-  deliveryIds: string[];
+  deliveries: NewDelivery[];
+}
+
+/** `array_agg` of delivery ids and of their subscribers, zipped back together. */
+export function zipDeliveries(ids: string[] | null | undefined, subscriberIds: string[] | null | undefined) {
+  return (ids ?? []).map((id, index) => ({ id, subscriberId: subscriberIds?.[index] ?? '' }));
 }
 
 /** $1..$8: the message columns, in this order. */
@@ -65,22 +77,23 @@ export async function storeRejected(
   options?: QueryOptions,
 ): Promise<StoreResult> {
   await handle.query(INSERT_REJECTED, [...messageParams(record), reason, idempotencyKey], options);
-  return { status: 'rejected', eventId: null, deliveryIds: [] };
+  return { status: 'rejected', eventId: null, deliveries: [] };
 }
 
-// The event and its outbox, for a message verified after the fact. Its parameters start at $base: event id, type, idempotency key, livemode, occurred_at, received_at, message id,
-// transaction id, order id, body, provider (built once, at load).
+// The event and its outbox, for a message verified after the fact. Its parameters start at $base:
+// event id, type, idempotency key, livemode, occurred_at, received_at, message id, transaction id,
+// order id, body, provider, payment key (built once, at load).
 function eventAndDeliveries(base: number): string {
   const p = (offset: number) => `$${base + offset}`;
   return `
   new_event as (
     insert into events
       (id, type, idempotency_key, livemode, occurred_at, received_at, message_id, transaction_id,
-       order_id, body, provider)
+       order_id, body, provider, payment_key)
     values (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}::timestamptz, ${p(5)}::timestamptz, ${p(6)}, ${p(7)},
-            ${p(8)}, ${p(9)}, ${p(10)})
+            ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)})
     on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
-    returning id, provider, type, (xmax = 0) as inserted),
+    returning id, provider, type, livemode, (xmax = 0) as inserted),
   new_deliveries as (${outboxInsert('new_event')})`;
 }
 
@@ -97,6 +110,7 @@ function eventParams(provider: string, messageId: string, receivedAt: Date, even
     event.orderId,
     event.body,
     provider,
+    event.paymentKey,
   ];
 }
 
@@ -104,11 +118,16 @@ interface EventStoreRow extends Record<string, unknown> {
   status: MessageStatus;
   event_id: string;
   delivery_ids: string[] | null;
+  delivery_subscribers: string[] | null;
 }
 
 function toStoreResult(row: EventStoreRow | undefined): StoreResult {
   if (!row) throw new Error('statement returned no row');
-  return { status: row.status, eventId: row.event_id, deliveryIds: row.delivery_ids ?? [] };
+  return {
+    status: row.status,
+    eventId: row.event_id,
+    deliveries: zipDeliveries(row.delivery_ids, row.delivery_subscribers),
+  };
 }
 
 // $1 the message id, $2.. the event.
@@ -123,7 +142,8 @@ const RECORD_VERIFIED = `
     where inbound_messages.id = $1
     returning inbound_messages.status, inbound_messages.event_id)
   select updated_message.status, updated_message.event_id,
-         (select array_agg(id) from new_deliveries) as delivery_ids
+         (select array_agg(id order by id) from new_deliveries) as delivery_ids,
+         (select array_agg(subscriber_id order by id) from new_deliveries) as delivery_subscribers
   from updated_message`;
 
 /** A deferred message came back genuine: its event (unless a duplicate) and deliveries. */

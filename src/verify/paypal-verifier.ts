@@ -3,13 +3,14 @@
 // first and in BullMQ second, so a lost job is found again by the reconciler.
 import { sql } from 'drizzle-orm';
 import type { DeferredVerifier, PostbackVerdict } from '../../providers/types';
+import { createAlert } from '../alerts/alert-store';
 import type { DbHandle } from '../db/client';
 import { buildNewEvent } from '../ingest/ingest';
 import { recordVerified, scheduleVerifyRetry, settleWithoutEvent } from '../ingest/message-store';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
 import type { JobDispatcher } from '../queue/dispatcher';
-import { eventDeliveryJob, type VerifyJob, verifyJob } from '../queue/jobs';
+import { deliveryJob, type VerifyJob, verifyJob } from '../queue/jobs';
 
 // PayPal resends a notification for about four days; past that a postback is pointless.
 const VERIFY_WINDOW_MS = 4 * 24 * 3_600_000;
@@ -24,6 +25,8 @@ export interface PaypalVerifierDeps {
   timeoutMs: number;
   retryScheduleMs: number[];
   metrics?: GatewayMetrics;
+  /** Whether `message.unverified` alerts are wanted (ALERT_WEBHOOK_URL is set). */
+  alerts?: boolean;
 }
 
 interface PendingMessage extends Record<string, unknown> {
@@ -115,6 +118,7 @@ export class PaypalVerifier {
       count('rejected');
       log.warn({ reason: decision.reason }, 'verified message rejected');
       await settleWithoutEvent(db, message.id, 'rejected', decision.reason);
+      await this.alertUnverified(message.id, decision.reason);
       return;
     }
     count('verified');
@@ -125,9 +129,17 @@ export class PaypalVerifier {
       event,
     );
     log.info({ status: stored.status, eventId: stored.eventId }, 'PayPal message verified');
-    if (stored.deliveryIds.length > 0 && stored.eventId) {
-      this.deps.dispatcher.enqueue('delivery', [eventDeliveryJob(stored.eventId)]);
-    }
+    this.deps.dispatcher.enqueue(stored.deliveries.map((delivery) => deliveryJob(delivery, 0, 'scheduled')));
+  }
+
+  private async alertUnverified(messageId: string, reason: string): Promise<void> {
+    if (!this.deps.alerts) return;
+    await createAlert(this.deps.db, 'message.unverified', {
+      message_id: messageId,
+      provider: this.deps.providerId,
+      account: 'default',
+      reason,
+    });
   }
 
   private async scheduleRetry(messageId: string, attempts: number, receivedAt: Date, detail: string) {
@@ -142,6 +154,7 @@ export class PaypalVerifier {
         'rejected',
         `no postback verdict within four days; last: ${detail}`,
       );
+      await this.alertUnverified(messageId, `no postback verdict within four days; last: ${detail}`);
       return;
     }
     logger.warn(
@@ -149,6 +162,6 @@ export class PaypalVerifier {
       'PayPal postback gave no verdict; will retry',
     );
     await scheduleVerifyRetry(db, messageId, attempts, nextAt, detail);
-    this.deps.dispatcher.enqueue('verify', [verifyJob(messageId, attempts, delay)]);
+    this.deps.dispatcher.enqueue([verifyJob(messageId, attempts, delay)]);
   }
 }
