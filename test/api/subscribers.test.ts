@@ -41,6 +41,13 @@ describe('admin API: subscribers', () => {
         event_types: [],
         providers: [],
         format: 'event',
+        livemode: 'all',
+        headers: {},
+        rate_limit: null,
+        ordering: 'none',
+        state: 'active',
+        disabled_reason: null,
+        failing_since: null,
         created_at: expect.any(String),
         updated_at: expect.any(String),
       });
