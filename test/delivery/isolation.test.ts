@@ -84,8 +84,13 @@ describe('a hanging or refusing subscriber never delays the others', () => {
     const before = healthy.map(distinctIds);
     await sendNotifications(gateway.url, NOTIFICATIONS, 2000, '5200');
     await waitFor(
-      () => healthy.every((server, index) => distinctIds(server) >= (before[index] as number) + NOTIFICATIONS),
-      { what: 'every new event at the three healthy subscribers', timeoutMs: HEALTHY_WITHIN_MS, intervalMs: 50 },
+      () =>
+        healthy.every((server, index) => distinctIds(server) >= (before[index] as number) + NOTIFICATIONS),
+      {
+        what: 'every new event at the three healthy subscribers',
+        timeoutMs: HEALTHY_WITHIN_MS,
+        intervalMs: 50,
+      },
     );
     // Every new event got a refused first attempt (recorded as such, no status code).
     await waitFor(

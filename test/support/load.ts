@@ -30,7 +30,8 @@ export async function sendNotifications(
   }
   const statuses = (await Promise.all(pending)).map((response) => response.status);
   const bad = statuses.filter((status) => status !== 200);
-  if (bad.length > 0) throw new Error(`${bad.length} notifications were not acknowledged: ${bad.slice(0, 5)}`);
+  if (bad.length > 0)
+    throw new Error(`${bad.length} notifications were not acknowledged: ${bad.slice(0, 5)}`);
 }
 
 /** A loopback URL where nothing listens: every connection is refused. */
