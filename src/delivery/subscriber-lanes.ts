@@ -16,6 +16,10 @@ import { type DeliveryJob, deliveryJobSchema, deliveryQueueName } from '../queue
 import { createWorkerConnection } from '../queue/redis';
 
 const REFRESH_MS = 1000;
+// The limiter counts jobs as they start; a request reaches the subscriber a few milliseconds
+// later, with jitter. A slightly longer window keeps it at most `rate_limit` per second as seen
+// by the subscriber.
+const RATE_WINDOW_MS = 1100;
 
 export interface LaneDeps {
   db: DbHandle;
@@ -135,7 +139,7 @@ export class SubscriberLanes {
         lockDuration: deps.lockDurationMs,
         stalledInterval: Math.min(deps.lockDurationMs, 30_000),
         maxStalledCount: 5,
-        ...(config.rateLimit ? { limiter: { max: config.rateLimit, duration: 1000 } } : {}),
+        ...(config.rateLimit ? { limiter: { max: config.rateLimit, duration: RATE_WINDOW_MS } } : {}),
       },
     );
     const log = deps.logger.child({ subscriberId: config.id });
