@@ -73,6 +73,17 @@ export class HealthMonitor {
         if (deps.alerts) await createAlert({ rows: (query) => rowsOf(tx, query) }, type, data);
       };
 
+      const failing = await rowsOf<{ id: string; failing_since: string }>(
+        tx,
+        sql`update subscribers set alert_state = 'failing', alert_state_at = now()
+            where enabled and deleted_at is null and alert_state is null
+              and failing_attempts >= ${FAILING_AFTER_ATTEMPTS}
+            returning id, failing_since::text`,
+      );
+      for (const row of failing) {
+        await alert('subscriber.failing', { subscriber_id: row.id, failing_since: row.failing_since });
+      }
+
       if (deps.disableAfterMs !== null) {
         const disabled = await rowsOf<{ id: string }>(
           tx,
@@ -90,17 +101,6 @@ export class HealthMonitor {
             where subscriber_id = ${id} and status = 'pending' and (lease_until is null or lease_until < now())`);
           await alert('subscriber.disabled', { subscriber_id: id, reason: 'failing' });
         }
-      }
-
-      const failing = await rowsOf<{ id: string; failing_since: string }>(
-        tx,
-        sql`update subscribers set alert_state = 'failing', alert_state_at = now()
-            where enabled and deleted_at is null and alert_state is null
-              and failing_attempts >= ${FAILING_AFTER_ATTEMPTS}
-            returning id, failing_since::text`,
-      );
-      for (const row of failing) {
-        await alert('subscriber.failing', { subscriber_id: row.id, failing_since: row.failing_since });
       }
 
       const recovered = await rowsOf<{ id: string }>(
