@@ -135,7 +135,7 @@ describe('recover', () => {
     });
     expect(old.status).toBe(422);
     expect(old.headers.get('content-type')).toContain('application/problem+json');
-    expect((await old.json()).errors[0].path).toBe('since');
+    expect(((await old.json()) as { errors: Array<{ path: string }> }).errors[0]?.path).toBe('since');
     const unknown = await api(gateway.url, 'POST', '/subscribers/sub_01JD5Q8Z3R4B9T6W2X7Y0KMN1P/recover', {
       since,
     });

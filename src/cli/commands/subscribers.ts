@@ -211,7 +211,7 @@ export function registerSubscriberCommands(program: Command): void {
         if (result.error) printLine(`  error: ${result.error}`);
         if (result.response_body) printLine(`  response: ${result.response_body.slice(0, 500)}`);
       }
-      if (result.error !== null) process.exitCode = EXIT_FAILURE;
+      if (result.error !== null) throw new CliError(`the test event failed: ${result.error}`, EXIT_FAILURE);
     });
 
   adminCommand(
@@ -269,7 +269,7 @@ export function registerSubscriberCommands(program: Command): void {
 }
 
 function printSubscriber(subscriber: Subscriber): void {
-  const headers = Object.keys(subscriber.headers);
+  const headers = Object.keys(subscriber.headers).sort();
   printLine(`${subscriber.id}  ${stateText(subscriber)}`);
   if (subscriber.state === 'failing' && subscriber.failing_since) {
     printLine(`  failing since: ${shortTime(subscriber.failing_since)}`);

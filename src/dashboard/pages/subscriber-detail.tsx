@@ -31,7 +31,7 @@ function PingPanel({ ping }: { ping: PingResult }) {
 export function SubscriberDetailPage(props: SubscriberDetailProps) {
   const { subscriber, csrf } = props;
   const path = (action?: string) => dashboardHref(subscriberPath(subscriber.id, action));
-  const headerNames = Object.keys(subscriber.headers);
+  const headerNames = Object.keys(subscriber.headers).sort();
   return (
     <Layout title="Subscriber" section="subscribers" csrf={csrf} flash={props.flash}>
       <PageHeader
