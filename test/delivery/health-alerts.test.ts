@@ -158,6 +158,7 @@ describe('delivery.exhausted and message.unverified alerts', () => {
   let alerts: RecordingServer;
   let paypal: FakePaypal;
   let subscriberId: string;
+  let keepAlive: NodeJS.Timeout;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -168,6 +169,7 @@ describe('delivery.exhausted and message.unverified alerts', () => {
         ALERT_WEBHOOK_URL: alerts.url,
         ALERT_WEBHOOK_SECRET: ALERT_SECRET,
         SUBSCRIBER_DISABLE_AFTER: '0',
+        PROVIDER_SILENCE_ALERT: '2s',
         PAYPAL_VERIFY_URL: paypal.url,
         PAYPAL_RECEIVER_EMAILS: 'someone-else@example.com',
       }),
@@ -175,8 +177,13 @@ describe('delivery.exhausted and message.unverified alerts', () => {
     );
     subscriber = await startRecordingServer(() => ({ status: 500 }));
     subscriberId = (await createSubscriber(gateway.url, { url: subscriber.url })).id;
+    // 2Checkout traffic all along (tampered: stored and rejected, no event), so only PayPal,
+    // quiet after its one message below, can fall silent.
+    const tampered = fixture('2checkout', 'ipn-tampered.txt');
+    keepAlive = setInterval(() => void gateway.post('/ipn/2checkout', tampered).catch(() => {}), 400);
   });
   afterAll(async () => {
+    clearInterval(keepAlive);
     await gateway?.close();
     await Promise.all([subscriber?.close(), alerts?.close(), paypal?.close()]);
     await database?.drop();
@@ -229,4 +236,13 @@ describe('delivery.exhausted and message.unverified alerts', () => {
       account: 'default',
     });
   });
+
+  it('an enabled provider that sent nothing for PROVIDER_SILENCE_ALERT → provider.silent', async () => {
+    const [alert] = await waitFor(
+      () => (received('provider.silent').length > 0 ? received('provider.silent') : undefined),
+      { what: 'the silence alert', timeoutMs: 20_000 },
+    );
+    expect(alert?.data).toMatchObject({ provider: 'paypal', account: 'default' });
+    expect(received('provider.silent').every((entry) => entry.data.provider === 'paypal')).toBe(true);
+  }, 30_000);
 });
