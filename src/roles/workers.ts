@@ -15,14 +15,15 @@ const LEASE_MARGIN_MS = 5_000;
 const VERIFY_CONCURRENCY = 16;
 
 /**
- * A claimed delivery's lease (and BullMQ's lock on its job): twice the HTTP timeout plus 30 s.
+ * A claimed delivery's lease (and BullMQ's lock on its job): twice the HTTP timeout plus 10 s.
  * An attempt takes at most the timeout (the request never waits for a connection), and its
- * record a few milliseconds, so the lease cannot run out while an attempt is in flight or being
- * recorded unless the process stalls for half a minute; even then the late record is refused
- * (claim token), so an attempt is never recorded twice.
+ * record milliseconds, so the lease cannot run out while an attempt is in flight or being
+ * recorded unless the process stalls for longer than the timeout plus 10 s; even then the late
+ * record is refused (claim token), so an attempt is never recorded twice. A worker that died
+ * holding a lease delays its delivery by about this long.
  */
 export function deliveryLeaseMs(timeoutMs: number): number {
-  return 2 * timeoutMs + 30_000;
+  return 2 * timeoutMs + 10_000;
 }
 
 export interface WorkerRole {
