@@ -83,17 +83,28 @@ export class Reconciler {
     ]);
   }
 
-  private pass(): Promise<number> {
-    const { db, dispatcher, overdueAfterMs } = this.deps;
-    const limit = this.deps.batchSize ?? 500;
-    const cutoff = new Date(Date.now() - overdueAfterMs).toISOString();
+  /**
+   * Runs a pass inside a transaction holding the reconcile lock. Embedded PGlite serves one
+   * process only, and a transaction there would hold every other query while Redis answers:
+   * it runs without one.
+   */
+  private exclusive(pass: (tx: Executor) => Promise<number>): Promise<number> {
+    const { db } = this.deps;
+    if (db.kind === 'pglite') return pass({ execute: (query) => db.rows(query) });
     return db.db.transaction(async (tx) => {
       const [lock] = await rowsOf<{ locked: boolean }>(
         tx,
         sql`select pg_try_advisory_xact_lock(${RECONCILE_LOCK_ID}) as locked`,
       );
-      if (!lock?.locked) return 0;
+      return lock?.locked ? pass(tx) : 0;
+    });
+  }
 
+  private pass(): Promise<number> {
+    const { dispatcher, overdueAfterMs } = this.deps;
+    const limit = this.deps.batchSize ?? 500;
+    const cutoff = new Date(Date.now() - overdueAfterMs).toISOString();
+    return this.exclusive(async (tx) => {
       const verifications = await rowsOf<{ id: string; verify_attempts: number }>(
         tx,
         sql`select id, verify_attempts from inbound_messages
