@@ -2,7 +2,7 @@
 // of the same payment has succeeded or finally failed for that subscriber; other payments and
 // other subscribers are never held.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSubscriber } from '../support/admin-client';
+import { apiCall, createSubscriber } from '../support/admin-client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestGateway, type TestGateway, testConfig, waitFor } from '../support/gateway';
 import {
@@ -90,5 +90,34 @@ describe('ordering: "transaction"', () => {
       (completed[1]?.receivedAt as number) - (completed[0]?.receivedAt as number),
     ).toBeGreaterThanOrEqual(RETRY_MS * 0.85);
     expect(refund?.receivedAt).toBeGreaterThanOrEqual(completed[1]?.receivedAt as number);
+  }, 30_000);
+
+  it('recover respects it: a subscriber added later gets the payment in order, held behind a failing attempt', async () => {
+    let failedOnce = false;
+    const late = await startRecordingServer((request) => {
+      if (!failedOnce && describeRequest(request) === `${PAYMENT} payment.completed`) {
+        failedOnce = true;
+        return { status: 500 };
+      }
+      return { status: 200 };
+    });
+    try {
+      const { id } = await createSubscriber(gateway.url, { url: late.url, ordering: 'transaction' });
+      await waitFor(() => gateway.workers?.lanes.running().includes(id), { what: 'its lane' });
+      const since = new Date(Date.now() - 60_000).toISOString();
+      const answer = await apiCall(gateway.url, 'POST', `/subscribers/${id}/recover`, { since }, 202);
+      expect(answer).toEqual({ deliveries: 3 });
+      await waitFor(() => late.received.length === 4, { what: 'the recovered events', timeoutMs: 10_000 });
+      const seen = late.received
+        .map(describeRequest)
+        .filter((entry) => entry !== `${OTHER_PAYMENT} payment.completed`);
+      expect(seen).toEqual([
+        `${PAYMENT} payment.completed`,
+        `${PAYMENT} payment.completed`,
+        `${PAYMENT} payment.refunded`,
+      ]);
+    } finally {
+      await late.close();
+    }
   }, 30_000);
 });
