@@ -55,6 +55,8 @@ export interface EventData {
   customer: EventCustomer;
   items: EventItem[];
   reason: string | null;
+  /** The merchant account the money went to (PayPal receiver_email, else receiver_id); null elsewhere. */
+  receiver: string | null;
 }
 
 /** Decoded provider fields; repeated `NAME[]` keys become arrays under `NAME`. */
@@ -148,8 +150,36 @@ export interface ProviderSettings {
   };
 }
 
+/** How one event type acts on the payment it belongs to (docs/contract.md section 8). */
+export interface TransitionRule {
+  /** Position in a payment's life. A payment only moves to a higher rank; ranks are distinct per type. */
+  rank: number;
+  /**
+   * Each distinct occurrence is its own event (partial refunds, separate disputes): never
+   * superseded for its rank, only when the same occurrence arrives again.
+   */
+  repeatable: boolean;
+  /** Its absolute amount adds to the payment's refunded_amount. */
+  refund: boolean;
+  /** Its amount and currency are the payment's own (not those of a refund or reversal). */
+  carriesAmount: boolean;
+}
+
+/**
+ * A provider's payment transition table. Pure data plus one pure function: the core applies it in
+ * SQL against the locked payment row, so the decision holds under any concurrency.
+ */
+export interface PaymentTransitions {
+  /** Every event type: its rule, or null when events of that type do not belong to a payment. */
+  rules: Readonly<Record<EventType, TransitionRule | null>>;
+  /** For repeatable types: what makes two occurrences the same (e.g. refund transaction and amount). */
+  occurrenceOf(event: NormalizedEvent): string;
+}
+
 export interface ProviderPlugin {
   id: string;
+  /** Which events move a payment forward; a plugin without one keeps no payments. */
+  transitions?: PaymentTransitions;
   /** False when settings lack what the provider needs (e.g. no secret key). */
   isConfigured(settings: ProviderSettings): boolean;
   /** The environment variable that turns an unconfigured provider on; named in start-up output. */

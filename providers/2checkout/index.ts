@@ -1,6 +1,7 @@
 // 2Checkout (Verifone) IPN and LCN: inline HMAC verification, answered with a signed read receipt.
 import type { ProviderPlugin, ProviderSettings } from '../types';
 import { createReceiver } from './receive';
+import { twocheckoutTransitions } from './transitions';
 
 function secretKeyOf(settings: ProviderSettings): string | null {
   const secretKey = settings.twocheckout.secretKey;
@@ -11,6 +12,7 @@ export const twocheckoutPlugin: ProviderPlugin = {
   id: '2checkout',
   isConfigured: (settings) => secretKeyOf(settings) !== null,
   enabledBy: 'TWOCHECKOUT_SECRET_KEY',
+  transitions: twocheckoutTransitions,
   configure(settings) {
     const secretKey = secretKeyOf(settings);
     if (secretKey === null) throw new Error('2checkout: TWOCHECKOUT_SECRET_KEY is not set');

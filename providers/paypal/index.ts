@@ -14,6 +14,7 @@ import { normalize } from './normalize';
 import { parseIpn } from './parse';
 import { buildPostbackRequest, interpretPostback } from './postback';
 import { receiverRejection } from './receiver';
+import { paypalTransitions } from './transitions';
 
 // PayPal needs an empty 200 to stop resending, whatever we decide about the message.
 const acknowledged = (): ProviderResponse => ({ status: 200, body: '' });
@@ -63,4 +64,5 @@ export const paypalPlugin: ProviderPlugin = {
   // Nothing is required: mode and verify URL have defaults, the receiver list is optional.
   isConfigured: () => true,
   configure,
+  transitions: paypalTransitions,
 };

@@ -359,6 +359,10 @@ export const EventSchema = z
     type: z.enum(EVENT_TYPES),
     provider: z.string(),
     livemode: z.boolean(),
+    superseded: z.boolean().openapi({
+      description:
+        'True when the event would have moved its payment back or repeated its state: stored, never delivered',
+    }),
     occurred_at: timestamp,
     received_at: timestamp,
     data: z.object({
@@ -380,6 +384,9 @@ export const EventSchema = z
         z.object({ name: nullableString, quantity: z.number().nullable(), amount: nullableString }),
       ),
       reason: nullableString,
+      receiver: nullableString.openapi({
+        description: 'PayPal receiver_email, else receiver_id; null elsewhere',
+      }),
     }),
     raw: z
       .record(z.string(), z.union([z.string(), z.array(z.string())]))
@@ -417,3 +424,82 @@ export const MessageDetailSchema = MessageSchema.extend({
 }).openapi('MessageDetail');
 
 export const MessagePageSchema = pageOf(MessageSchema, 'MessagePage');
+
+// ---- payments ----
+
+export const PaymentQuerySchema = z.object({
+  ...pageQuery,
+  provider: exactFilter('provider', 'Only payments of this provider'),
+  state: z
+    .enum(EVENT_TYPES)
+    .optional()
+    .openapi({ param: { name: 'state', in: 'query' }, description: 'Only payments in this state' }),
+  transaction_id: exactFilter('transaction_id', 'Only the payment of this transaction'),
+  order_id: exactFilter('order_id', 'Only payments of this order id'),
+  email: exactFilter('email', 'Only payments whose customer has this email (case-insensitive)'),
+});
+
+export const PaymentParamsSchema = z.object({
+  provider: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: 'provider', in: 'path' }, example: 'paypal' }),
+  transaction_id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'transaction_id', in: 'path' }, example: '61E67681CH3238416' }),
+});
+
+export const PaymentAccountQuerySchema = z.object({
+  account: exactFilter('account', 'The account, when the transaction id exists in several'),
+});
+
+const decimal = (description: string) => z.string().nullable().openapi({ description, example: '20.00' });
+
+const paymentFields = {
+  provider: z.string(),
+  account: z.string().openapi({ example: 'default' }),
+  transaction_id: z.string(),
+  order_id: nullableString,
+  state: z
+    .enum(EVENT_TYPES)
+    .openapi({ description: 'Type of the latest event that moved the payment forward' }),
+  amount: decimal("The payment's own amount, as the provider sent it"),
+  currency: nullableString,
+  refunded_amount: decimal("Exact sum of the distinct refunds' absolute amounts; null before any refund"),
+  livemode: z.boolean(),
+  customer_email: nullableString,
+  first_seen_at: timestamp,
+  updated_at: timestamp,
+};
+
+export const PaymentSchema = z.object(paymentFields).openapi('Payment');
+
+export const PaymentEventSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(EVENT_TYPES),
+    occurred_at: timestamp,
+    received_at: timestamp,
+    superseded: z.boolean().openapi({ description: 'Stored but not delivered' }),
+    transaction_id: nullableString.openapi({ description: "The event's own transaction (a refund's, say)" }),
+    amount: nullableString,
+    message_id: z.string().openapi({ description: 'The inbound message that carried it' }),
+    deliveries: z
+      .object({
+        total: z.number().int(),
+        succeeded: z.number().int(),
+        pending: z.number().int(),
+        failed: z.number().int(),
+      })
+      .openapi({ description: 'Its deliveries by status (none for a superseded event)' }),
+  })
+  .openapi('PaymentEvent');
+
+export const PaymentWithEventsSchema = PaymentSchema.extend({
+  events: z.array(PaymentEventSchema).openapi({ description: 'Every event of the payment, oldest first' }),
+}).openapi('PaymentWithEvents');
+
+export const PaymentPageSchema = pageOf(PaymentSchema, 'PaymentPage');

@@ -7,6 +7,7 @@ import { registerEventCommands } from './commands/events';
 import { registerFakePaypalCommand } from './commands/fake-paypal';
 import { registerMessageCommands } from './commands/messages';
 import { registerMigrateCommand } from './commands/migrate';
+import { registerPaymentCommands } from './commands/payments';
 import { registerSimulateCommands } from './commands/simulate';
 import { registerSubscriberCommands } from './commands/subscribers';
 
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerDeliveryCommands(program);
   registerEventCommands(program);
   registerMessageCommands(program);
+  registerPaymentCommands(program);
   registerSimulateCommands(program);
   registerFakePaypalCommand(program);
   registerMigrateCommand(program);

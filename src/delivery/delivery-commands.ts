@@ -93,7 +93,8 @@ interface RecoveredRow extends RetriedRow {
 }
 
 /**
- * Every event received in the window that matches the subscriber's filters and that it has no
+ * Every event received in the window that matches the subscriber's filters (superseded events are
+ * never delivered) and that it has no
  * succeeded delivery for is delivered to it again, same event id, queued in received order: a
  * delivery is created where there is none (the event came while the subscriber was disabled, or
  * before it existed), a failed one is retried, a pending one is left alone. Returns how many.
@@ -108,7 +109,7 @@ export async function recoverDeliveries(deps: DeliveryCommandDeps, request: Reco
   const rows = await deps.db.rows<RecoveredRow>(sql`
     with wanted as (
       select e.id, e.received_at from events e, subscribers s
-      where s.id = ${subscriber} and e.id >= ${lowId}
+      where s.id = ${subscriber} and e.id >= ${lowId} and not e.superseded
         and e.received_at >= ${request.since.toISOString()}::timestamptz ${upper}
         and ${sql.raw(subscriberMatches('s', 'e'))}),
     created as (

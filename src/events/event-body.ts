@@ -22,6 +22,8 @@ export function serializeEvent({ id, provider, receivedAt, event }: EventEnvelop
     type: event.type,
     provider,
     livemode: event.livemode,
+    // Superseded events are stored but never sent, so what subscribers receive always says false.
+    superseded: false,
     occurred_at: formatTimestamp(event.occurredAt ?? receivedAt),
     received_at: formatTimestamp(receivedAt),
     data: orderedData(event.data),
@@ -48,5 +50,6 @@ function orderedData(data: EventData): EventData {
     },
     items: data.items.map((item) => ({ name: item.name, quantity: item.quantity, amount: item.amount })),
     reason: data.reason,
+    receiver: data.receiver,
   };
 }

@@ -4,7 +4,10 @@
 // the first may create the event; PostgreSQL cannot upsert one key twice in a statement), and
 // across batches by the unique index, as before.
 import type { DbHandle, QueryOptions } from '../db/client';
+import { paymentCtes } from '../payments/payment-sql';
 import {
+  EVENT_INPUT_COLUMNS,
+  eventInput,
   type InboundRecord,
   type MessageStatus,
   type NewEvent,
@@ -42,18 +45,19 @@ const MESSAGE_COLUMNS = `ord int, id text, provider text, kind text, received_at
 
 const INSERT_ACCEPTED_BATCH = `
   with input as (
-    select * from jsonb_to_recordset($1::jsonb) as t(${MESSAGE_COLUMNS}, leader boolean, event_id text,
-      type text, livemode boolean, occurred_at timestamptz, transaction_id text, order_id text,
-      payment_key text, body text)),
+    select * from jsonb_to_recordset($1::jsonb) as t(${MESSAGE_COLUMNS}, leader boolean, ${EVENT_INPUT_COLUMNS})),
+  ${paymentCtes('input')},
   new_events as (
     insert into events
       (id, provider, type, idempotency_key, livemode, occurred_at, received_at, message_id, transaction_id,
-       order_id, payment_key, body)
-    select event_id, provider, type, idempotency_key, livemode, occurred_at, received_at, id, transaction_id,
-           order_id, payment_key, body
-    from input where leader
+       order_id, body, payment_transaction_id, superseded, payment_key)
+    select input.event_id, input.provider, input.type, input.idempotency_key, input.livemode, input.occurred_at,
+           input.received_at, input.id, input.transaction_id, input.order_id, input.body, input.pay_txn,
+           coalesce(payment_decisions.superseded, false), input.payment_key
+    from input left join payment_decisions on payment_decisions.ord = input.ord
+    where input.leader
     on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
-    returning id, provider, idempotency_key, type, livemode, (xmax = 0) as inserted),
+    returning id, provider, idempotency_key, type, livemode, superseded, (xmax = 0) as inserted),
   new_deliveries as (${outboxInsert('new_events')}),
   new_messages as (
     insert into inbound_messages
@@ -113,14 +117,7 @@ export async function storeAcceptedBatch(
       ord,
       ...messageJson(record, event.idempotencyKey),
       leader,
-      event_id: event.id,
-      type: event.type,
-      livemode: event.livemode,
-      occurred_at: event.occurredAt.toISOString(),
-      transaction_id: event.transactionId,
-      order_id: event.orderId,
-      payment_key: event.paymentKey,
-      body: event.body,
+      ...eventInput(event),
     };
   });
   const rows = await handle.query<BatchRow>(INSERT_ACCEPTED_BATCH, [JSON.stringify(input)], options);

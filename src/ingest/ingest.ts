@@ -12,6 +12,7 @@ import { paymentKey } from '../events/payment-key';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
+import { paymentFacts, transitionsFor } from '../payments/payment-facts';
 import type { IngestStore } from './ingest-store';
 import type { InboundRecord, NewDelivery, NewEvent, StoreResult } from './message-store';
 
@@ -72,6 +73,7 @@ export function buildNewEvent(
     orderId: event.data.order_id,
     paymentKey: paymentKey(provider, event.data),
     body: serializeEvent({ id, provider, receivedAt, event }),
+    payment: paymentFacts(transitionsFor(provider), event),
   };
 }
 

@@ -4,6 +4,8 @@
 // fixed text with positional parameters: prepared once per connection, built once.
 import type { DbHandle, QueryOptions } from '../db/client';
 import { IS_PENDING } from '../db/predicates';
+import type { PaymentFacts } from '../payments/payment-facts';
+import { PAYMENT_INPUT_COLUMNS, paymentCtes, paymentInput } from '../payments/payment-sql';
 import { outboxInsert } from './outbox-sql';
 
 export type MessageStatus = 'pending' | 'verified' | 'invalid' | 'rejected' | 'duplicate';
@@ -27,8 +29,11 @@ export interface NewEvent {
   occurredAt: Date;
   transactionId: string | null;
   orderId: string | null;
+  /** provider:account:transaction, for ordered delivery (src/events/payment-key.ts). */
   paymentKey: string | null;
   body: string;
+  /** The payment it belongs to, if any. */
+  payment: PaymentFacts | null;
 }
 
 /** A delivery row the outbox created, with the subscriber whose queue gets its job. */
@@ -80,40 +85,6 @@ export async function storeRejected(
   return { status: 'rejected', eventId: null, deliveries: [] };
 }
 
-// The event and its outbox, for a message verified after the fact. Its parameters start at $base:
-// event id, type, idempotency key, livemode, occurred_at, received_at, message id, transaction id,
-// order id, body, provider, payment key (built once, at load).
-function eventAndDeliveries(base: number): string {
-  const p = (offset: number) => `$${base + offset}`;
-  return `
-  new_event as (
-    insert into events
-      (id, type, idempotency_key, livemode, occurred_at, received_at, message_id, transaction_id,
-       order_id, body, provider, payment_key)
-    values (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}::timestamptz, ${p(5)}::timestamptz, ${p(6)}, ${p(7)},
-            ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)})
-    on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
-    returning id, provider, type, livemode, (xmax = 0) as inserted),
-  new_deliveries as (${outboxInsert('new_event')})`;
-}
-
-function eventParams(provider: string, messageId: string, receivedAt: Date, event: NewEvent): unknown[] {
-  return [
-    event.id,
-    event.type,
-    event.idempotencyKey,
-    event.livemode,
-    event.occurredAt.toISOString(),
-    receivedAt.toISOString(),
-    messageId,
-    event.transactionId,
-    event.orderId,
-    event.body,
-    provider,
-    event.paymentKey,
-  ];
-}
-
 interface EventStoreRow extends Record<string, unknown> {
   status: MessageStatus;
   event_id: string;
@@ -130,9 +101,42 @@ function toStoreResult(row: EventStoreRow | undefined): StoreResult {
   };
 }
 
-// $1 the message id, $2.. the event.
+/** The event columns of a jsonb_to_recordset input, shared with batched-store.ts. */
+export const EVENT_INPUT_COLUMNS = `event_id text, type text, livemode boolean, occurred_at timestamptz,
+  transaction_id text, order_id text, payment_key text, body text, ${PAYMENT_INPUT_COLUMNS}`;
+
+export function eventInput(event: NewEvent): Record<string, unknown> {
+  return {
+    event_id: event.id,
+    type: event.type,
+    livemode: event.livemode,
+    occurred_at: event.occurredAt.toISOString(),
+    transaction_id: event.transactionId,
+    order_id: event.orderId,
+    payment_key: event.paymentKey,
+    body: event.body,
+    ...paymentInput(event.payment),
+  };
+}
+
+// $1 the message id, $2 a one-row JSON array: the event (eventInput) with the message's provider
+// and received_at. Same payment and outbox SQL as the ingest batch.
 const RECORD_VERIFIED = `
-  with ${eventAndDeliveries(2)},
+  with input as (
+    select *, 0 as ord, true as leader
+    from jsonb_to_recordset($2::jsonb) as t(provider text, received_at timestamptz, ${EVENT_INPUT_COLUMNS})),
+  ${paymentCtes('input')},
+  new_event as (
+    insert into events
+      (id, type, idempotency_key, livemode, occurred_at, received_at, message_id, transaction_id,
+       order_id, body, provider, payment_transaction_id, superseded, payment_key)
+    select input.event_id, input.type, $3, input.livemode, input.occurred_at, input.received_at, $1,
+           input.transaction_id, input.order_id, input.body, input.provider, input.pay_txn,
+           coalesce(payment_decisions.superseded, false), input.payment_key
+    from input left join payment_decisions on payment_decisions.ord = input.ord
+    on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
+    returning id, provider, type, livemode, superseded, (xmax = 0) as inserted),
+  new_deliveries as (${outboxInsert('new_event')}),
   updated_message as (
     update inbound_messages
     set status = case when new_event.inserted then 'verified' else 'duplicate' end,
@@ -152,7 +156,10 @@ export async function recordVerified(
   message: { id: string; provider: string; receivedAt: Date },
   event: NewEvent,
 ): Promise<StoreResult> {
-  const params = [message.id, ...eventParams(message.provider, message.id, message.receivedAt, event)];
+  const input = [
+    { provider: message.provider, received_at: message.receivedAt.toISOString(), ...eventInput(event) },
+  ];
+  const params = [message.id, JSON.stringify(input), event.idempotencyKey];
   return toStoreResult((await handle.query<EventStoreRow>(RECORD_VERIFIED, params))[0]);
 }
 

@@ -1,9 +1,10 @@
 /**
  * The outbox insert for new events: one pending delivery per enabled subscriber whose filters
  * match (providers, event types with `prefix.*` patterns, livemode; empty filter = all), for rows
- * of `events` (a CTE returning id, provider, type, livemode and whether it was inserted) that are
- * new. Delivery ids are the event's ULID and the subscriber's position: unique, and time-ordered
- * like every other id.
+ * of `events` (a CTE returning id, provider, type, livemode, whether it was inserted and whether
+ * it is superseded) that are new and not superseded: a superseded event is stored for the record
+ * and never delivered. Delivery ids are the event's ULID and the subscriber's position: unique,
+ * and time-ordered like every other id.
  */
 export function outboxInsert(events: string): string {
   return `
@@ -15,7 +16,7 @@ export function outboxInsert(events: string): string {
       from subscribers s
       where s.enabled and s.deleted_at is null and ${subscriberMatches('s', events)}
     ) as matched
-    where ${events}.inserted
+    where ${events}.inserted and not ${events}.superseded
     returning id, event_id, subscriber_id`;
 }
 

@@ -420,6 +420,7 @@ describe('data mapping', () => {
         { name: 'Coffee Mug 11oz', quantity: 1, amount: '14.99' },
       ],
       reason: null,
+      receiver: 'billing@acme-widgets.example',
     });
     expect(event.occurredAt?.toISOString()).toBe('2025-02-15T02:30:12.000Z');
     expect(event.raw.num_cart_items).toBe('2');

@@ -292,6 +292,7 @@ describe('2checkout fixtures', () => {
         { name: 'Priority Support (1 year)', quantity: 2, amount: '10.00' },
       ],
       reason: null,
+      receiver: null,
     });
     expect(event.raw.IPN_PID).toEqual(['4589231', '4589240']);
     expect(event.raw.IPN_PNAME).toEqual(['Café Pro Licence', 'Priority Support (1 year)']);
@@ -328,6 +329,7 @@ describe('2checkout fixtures', () => {
       },
       items: [],
       reason: null,
+      receiver: null,
     });
     expect(event.raw.LICENSE_CODE).toBe('A1B2C3D4E5');
   });

@@ -11,6 +11,7 @@ export interface PaymentEvent {
   type: EventType;
   provider: string;
   livemode: boolean;
+  superseded: boolean;
   occurred_at: string;
   received_at: string;
   data: EventData;
@@ -28,7 +29,11 @@ export interface EventFilter {
   order_id?: string | undefined;
 }
 
-const parseBody = (body: string) => JSON.parse(body) as PaymentEvent;
+// The stored body is what subscribers get (superseded: false); the column says what became of it.
+const parseBody = (body: string, superseded: boolean): PaymentEvent => ({
+  ...(JSON.parse(body) as PaymentEvent),
+  superseded,
+});
 
 export async function listEvents(
   handle: DbHandle,
@@ -36,7 +41,7 @@ export async function listEvents(
   page: PageRequest,
 ): Promise<Page<PaymentEvent>> {
   const rows = await handle.db
-    .select({ id: events.id, body: events.body })
+    .select({ id: events.id, body: events.body, superseded: events.superseded })
     .from(events)
     .where(
       and(
@@ -53,12 +58,15 @@ export async function listEvents(
     rows,
     page.limit,
     (row) => row.id,
-    (row) => parseBody(row.body),
+    (row) => parseBody(row.body, row.superseded),
   );
 }
 
 export async function getEvent(handle: DbHandle, id: string): Promise<EventWithDeliveries | null> {
-  const [row] = await handle.db.select({ body: events.body }).from(events).where(eq(events.id, id));
+  const [row] = await handle.db
+    .select({ body: events.body, superseded: events.superseded })
+    .from(events)
+    .where(eq(events.id, id));
   if (!row) return null;
-  return { ...parseBody(row.body), deliveries: await deliveriesOfEvent(handle, id) };
+  return { ...parseBody(row.body, row.superseded), deliveries: await deliveriesOfEvent(handle, id) };
 }

@@ -23,7 +23,7 @@ interface EventListOptions extends AdminOptions, PageOptions {
 
 const EVENT_COLUMNS: readonly Column<PaymentEvent>[] = [
   { header: 'ID', value: (e) => e.id },
-  { header: 'TYPE', value: (e) => e.type },
+  { header: 'TYPE', value: (e) => (e.superseded ? `${e.type} (superseded)` : e.type) },
   { header: 'PROVIDER', value: (e) => e.provider },
   { header: 'LIVE', value: (e) => (e.livemode ? 'yes' : 'no') },
   {
