@@ -1,14 +1,17 @@
 // Composition root: builds the shared parts from the configuration, then starts the roles ROLE
 // asks for (HTTP server, workers, or both).
 import { sql } from 'drizzle-orm';
-import { PROVIDER_PLUGINS } from '../providers/index';
-import type { ConfiguredProvider, ProviderSettings } from '../providers/types';
 import { resolveAdminToken } from './admin-token';
 import type { Config } from './config/config';
 import { type DbHandle, openPglite, openPostgres } from './db/client';
 import { createLogger, type Logger } from './logger';
 import { backlogAges } from './metrics/backlog';
 import { GatewayMetrics } from './metrics/metrics';
+import {
+  buildProviderInstances,
+  type EndpointHint,
+  type ProviderInstance,
+} from './providers/provider-instances';
 import { JobDispatcher } from './queue/dispatcher';
 import { deliveryQueueName, VERIFY_QUEUE } from './queue/jobs';
 import type { Reconciler } from './queue/reconciler';
@@ -17,6 +20,7 @@ import { resolveRedis } from './queue/redis-server';
 import { bounded, type GatewayContext, SHUTDOWN_STEP_MS } from './roles/context';
 import { type HttpServerRole, startHttpServer } from './roles/http-server';
 import { startWorkerRole, type WorkerRole } from './roles/workers';
+import { NetworkClient } from './verify/network-client';
 
 export interface Gateway {
   config: Config;
@@ -27,7 +31,9 @@ export interface Gateway {
   reconciler: Reconciler | null;
   /** The worker role's parts, when this process runs it. */
   workers: WorkerRole | null;
-  providers: ConfiguredProvider[];
+  providers: ProviderInstance[];
+  /** Endpoints left off for want of a setting (the start-up hint). */
+  endpointHints: EndpointHint[];
   adminToken: string;
   adminTokenGenerated: boolean;
   redisUrl: string;
@@ -40,25 +46,6 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Use this database instead of opening one from the configuration (tests). */
   db?: DbHandle;
-}
-
-export function providerSettings(config: Config): ProviderSettings {
-  return {
-    paypal: {
-      mode: config.paypal.mode,
-      verifyUrl: config.paypal.verifyUrl,
-      receiverEmails: config.paypal.receiverEmails,
-      userAgent: config.paypal.userAgent,
-    },
-    twocheckout: { secretKey: config.twocheckout.secretKey },
-  };
-}
-
-export function configureProviders(config: Config): ConfiguredProvider[] {
-  const settings = providerSettings(config);
-  return PROVIDER_PLUGINS.filter((plugin) => config.providers.includes(plugin.id)).map((plugin) =>
-    plugin.configure(settings),
-  );
 }
 
 async function openDatabase(config: Config): Promise<DbHandle> {
@@ -88,11 +75,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     }
     return counts;
   };
+  const { instances, hints } = buildProviderInstances(config.providerConfig);
   const context: GatewayContext = {
     config,
     logger,
     db,
-    providers: configureProviders(config),
+    providers: instances,
+    network: new NetworkClient(),
     adminToken: token.token,
     redisUrl: redis.url,
     producer,
@@ -128,6 +117,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     reconciler: workers?.reconciler ?? null,
     workers,
     providers: context.providers,
+    endpointHints: hints,
     adminToken: token.token,
     adminTokenGenerated: token.generated,
     redisUrl: redis.url,

@@ -1,10 +1,12 @@
 // Every request and response shape of the admin API, defined once: the same schemas validate
 // requests and generate the OpenAPI document.
 import { z } from '@hono/zod-openapi';
+import { MESSAGE_KINDS, PROVIDER_IDS } from '../../providers/index';
 import { EVENT_TYPES } from '../../providers/types';
 import { BULK_RETRY_LIMIT } from '../delivery/delivery-commands';
 import {
   headerProblem,
+  isAccountName,
   isEventTypeFilter,
   isWebhookUrl,
   MAX_SUBSCRIBER_HEADERS,
@@ -13,7 +15,6 @@ import { decodeCursor } from './queries/page';
 
 const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 const MESSAGE_STATUSES = ['pending', 'verified', 'invalid', 'rejected', 'duplicate'] as const;
-const MESSAGE_KINDS = ['ipn', 'lcn'] as const;
 const SUBSCRIBER_FORMATS = ['event', 'raw'] as const;
 const SUBSCRIBER_LIVEMODES = ['all', 'live', 'test'] as const;
 const SUBSCRIBER_ORDERINGS = ['none', 'transaction'] as const;
@@ -106,7 +107,8 @@ export const MessageQuerySchema = z.object({
     .optional()
     .openapi({ param: { name: 'status', in: 'query' } }),
   kind: z
-    .enum(MESSAGE_KINDS)
+    .string()
+    .refine((kind) => MESSAGE_KINDS.includes(kind), { message: `must be one of ${MESSAGE_KINDS.join(', ')}` })
     .optional()
     .openapi({ param: { name: 'kind', in: 'query' } }),
 });
@@ -146,7 +148,18 @@ const subscriberFields = {
   providers: z
     .array(z.string())
     .max(20)
-    .openapi({ description: 'Provider ids (paypal, 2checkout); empty means every provider' }),
+    .openapi({ description: `Provider ids (${PROVIDER_IDS.join(', ')}); empty means every provider` }),
+  accounts: z
+    .array(
+      z
+        .string()
+        .refine(isAccountName, { message: 'must be an account name: letters, digits, "_" and "-"' })
+        .openapi({ example: 'shop-eu' }),
+    )
+    .max(50)
+    .openapi({
+      description: 'Provider accounts (ACCOUNTS_FILE names, or default); empty means every account',
+    }),
   format: z
     .enum(SUBSCRIBER_FORMATS)
     .openapi({ description: 'event: the shared JSON event; raw: the provider body as received' }),
@@ -189,6 +202,7 @@ export const CreateSubscriberSchema = z
     enabled: subscriberFields.enabled.default(true),
     event_types: subscriberFields.event_types.default([]),
     providers: subscriberFields.providers.default([]),
+    accounts: subscriberFields.accounts.default([]),
     format: subscriberFields.format.default('event'),
     livemode: subscriberFields.livemode.default('all'),
     headers: subscriberFields.headers.default({}),
@@ -204,6 +218,7 @@ export const UpdateSubscriberSchema = z
     enabled: subscriberFields.enabled.optional(),
     event_types: subscriberFields.event_types.optional(),
     providers: subscriberFields.providers.optional(),
+    accounts: subscriberFields.accounts.optional(),
     format: subscriberFields.format.optional(),
     livemode: subscriberFields.livemode.optional(),
     headers: subscriberFields.headers.optional(),
@@ -220,6 +235,7 @@ export const SubscriberSchema = z
     enabled: z.boolean(),
     event_types: z.array(z.string()),
     providers: z.array(z.string()),
+    accounts: z.array(z.string()),
     format: z.enum(SUBSCRIBER_FORMATS),
     livemode: z.enum(SUBSCRIBER_LIVEMODES),
     headers: z.record(z.string(), z.string()),
@@ -358,6 +374,8 @@ export const EventSchema = z
     id: z.string().openapi({ example: 'evt_01JD5Q8Z3R4B9T6W2X7Y0KMN1P' }),
     type: z.enum(EVENT_TYPES),
     provider: z.string(),
+    account: z.string().openapi({ description: 'The provider account (default without ACCOUNTS_FILE)' }),
+    channel: z.string().openapi({ description: 'How it arrived: ipn, lcn or webhook' }),
     livemode: z.boolean(),
     superseded: z.boolean().openapi({
       description:
@@ -385,12 +403,13 @@ export const EventSchema = z
       ),
       reason: nullableString,
       receiver: nullableString.openapi({
-        description: 'PayPal receiver_email, else receiver_id; null elsewhere',
+        description:
+          'The merchant account the money went to, as the provider names it; null when it names none',
       }),
     }),
     raw: z
-      .record(z.string(), z.union([z.string(), z.array(z.string())]))
-      .openapi({ description: 'Every provider field, decoded' }),
+      .record(z.string(), z.unknown())
+      .openapi({ description: 'Every provider field, decoded (form fields, or the parsed JSON body)' }),
   })
   .openapi('Event');
 
@@ -406,7 +425,8 @@ export const MessageSchema = z
   .object({
     id: z.string().openapi({ example: 'msg_01JD5Q8Z3R4B9T6W2X7Y0KMN1P' }),
     provider: z.string(),
-    kind: z.enum(MESSAGE_KINDS),
+    account: z.string().openapi({ description: 'The provider account whose endpoint received it' }),
+    kind: z.string().openapi({ description: `How it arrived: ${MESSAGE_KINDS.join(', ')}` }),
     received_at: timestamp,
     status: z.enum(MESSAGE_STATUSES),
     reason: z.string().nullable(),
@@ -444,7 +464,7 @@ export const PaymentParamsSchema = z.object({
     .string()
     .min(1)
     .max(100)
-    .openapi({ param: { name: 'provider', in: 'path' }, example: 'paypal' }),
+    .openapi({ param: { name: 'provider', in: 'path' }, example: PROVIDER_IDS[0] }),
   transaction_id: z
     .string()
     .min(1)

@@ -27,6 +27,8 @@ export const inboundMessages = pgTable(
   {
     id: text('id').primaryKey(),
     provider: text('provider').notNull(),
+    /** The provider account whose endpoint received it (`default` without ACCOUNTS_FILE). */
+    account: text('account').notNull().default('default'),
     kind: text('kind').notNull(),
     receivedAt: timestamptz('received_at').notNull(),
     /** pending | verified | invalid | rejected | duplicate */
@@ -61,6 +63,7 @@ export const events = pgTable(
   {
     id: text('id').primaryKey(),
     provider: text('provider').notNull(),
+    account: text('account').notNull().default('default'),
     type: text('type').notNull(),
     idempotencyKey: text('idempotency_key').notNull(),
     livemode: boolean('livemode').notNull(),
@@ -142,6 +145,8 @@ export const subscribers = pgTable(
     enabled: boolean('enabled').notNull().default(true),
     eventTypes: text('event_types').array().notNull().default(sql`'{}'::text[]`),
     providers: text('providers').array().notNull().default(sql`'{}'::text[]`),
+    /** Only events of these provider accounts; empty means all. */
+    accounts: text('accounts').array().notNull().default(sql`'{}'::text[]`),
     /** event | raw */
     format: text('format').notNull().default('event'),
     secret: text('secret').notNull(),

@@ -77,9 +77,9 @@ export async function retryFailedDeliveries(
   return rows.map((row) => row.id).sort();
 }
 
-// An event is created when its message is verified: at most about four days (PayPal's postback
-// window) after the message was received. Event ids are ULIDs, so this bounds the scan to a range
-// of the primary key.
+// An event is created when its message is verified, within days of its receipt (providers stop
+// resending after about four). Event ids are ULIDs, so this bounds the scan to a range of the
+// primary key.
 const VERIFY_WINDOW_MS = 5 * 24 * 3_600_000;
 
 export interface RecoverRequest {

@@ -3,6 +3,10 @@ import type { EventData, NormalizedEvent } from '../../providers/types';
 export interface EventEnvelope {
   id: string;
   provider: string;
+  /** The provider account (`default` without ACCOUNTS_FILE). */
+  account: string;
+  /** How it arrived: the message kind (`ipn`, `lcn`, `webhook`...). */
+  channel: string;
   receivedAt: Date;
   event: NormalizedEvent;
 }
@@ -16,11 +20,13 @@ export function formatTimestamp(date: Date): string {
  * The exact JSON every subscriber receives, serialized once: stored as text so every attempt and
  * every replay sends the same bytes in the documented key order.
  */
-export function serializeEvent({ id, provider, receivedAt, event }: EventEnvelope): string {
+export function serializeEvent({ id, provider, account, channel, receivedAt, event }: EventEnvelope): string {
   return JSON.stringify({
     id,
     type: event.type,
     provider,
+    account,
+    channel,
     livemode: event.livemode,
     // Superseded events are stored but never sent, so what subscribers receive always says false.
     superseded: false,

@@ -30,6 +30,7 @@ function messageJson(record: InboundRecord, idempotencyKey: string) {
   return {
     id: record.id,
     provider: record.provider,
+    account: record.account,
     kind: record.kind,
     received_at: record.receivedAt.toISOString(),
     content_type: record.contentType,
@@ -40,7 +41,7 @@ function messageJson(record: InboundRecord, idempotencyKey: string) {
   };
 }
 
-const MESSAGE_COLUMNS = `ord int, id text, provider text, kind text, received_at timestamptz, content_type text,
+const MESSAGE_COLUMNS = `ord int, id text, provider text, account text, kind text, received_at timestamptz, content_type text,
   headers jsonb, remote_addr text, raw_body text, idempotency_key text`;
 
 const INSERT_ACCEPTED_BATCH = `
@@ -49,21 +50,21 @@ const INSERT_ACCEPTED_BATCH = `
   ${paymentCtes('input')},
   new_events as (
     insert into events
-      (id, provider, type, idempotency_key, livemode, occurred_at, received_at, message_id, transaction_id,
-       order_id, body, payment_transaction_id, superseded, payment_key)
-    select input.event_id, input.provider, input.type, input.idempotency_key, input.livemode, input.occurred_at,
-           input.received_at, input.id, input.transaction_id, input.order_id, input.body, input.pay_txn,
-           coalesce(payment_decisions.superseded, false), input.payment_key
+      (id, provider, account, type, idempotency_key, livemode, occurred_at, received_at, message_id,
+       transaction_id, order_id, body, payment_transaction_id, superseded, payment_key)
+    select input.event_id, input.provider, input.account, input.type, input.idempotency_key, input.livemode,
+           input.occurred_at, input.received_at, input.id, input.transaction_id, input.order_id, input.body,
+           input.pay_txn, coalesce(payment_decisions.superseded, false), input.payment_key
     from input left join payment_decisions on payment_decisions.ord = input.ord
     where input.leader
     on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
-    returning id, provider, idempotency_key, type, livemode, superseded, (xmax = 0) as inserted),
+    returning id, provider, account, idempotency_key, type, livemode, superseded, (xmax = 0) as inserted),
   new_deliveries as (${outboxInsert('new_events')}),
   new_messages as (
     insert into inbound_messages
-      (id, provider, kind, received_at, content_type, headers, remote_addr, raw_body, idempotency_key,
+      (id, provider, account, kind, received_at, content_type, headers, remote_addr, raw_body, idempotency_key,
        status, reason, event_id)
-    select input.id, input.provider, input.kind, input.received_at, input.content_type, input.headers,
+    select input.id, input.provider, input.account, input.kind, input.received_at, input.content_type, input.headers,
            input.remote_addr, decode(input.raw_body, 'base64'), input.idempotency_key,
            case when input.leader and new_events.inserted then 'verified' else 'duplicate' end,
            case when input.leader and new_events.inserted then null
@@ -128,9 +129,9 @@ export async function storeAcceptedBatch(
 const INSERT_DEFERRED_BATCH = `
   with input as (select * from jsonb_to_recordset($1::jsonb) as t(${MESSAGE_COLUMNS}))
   insert into inbound_messages
-    (id, provider, kind, received_at, content_type, headers, remote_addr, raw_body, idempotency_key,
+    (id, provider, account, kind, received_at, content_type, headers, remote_addr, raw_body, idempotency_key,
      status, reason, event_id, next_verify_at)
-  select input.id, input.provider, input.kind, input.received_at, input.content_type, input.headers,
+  select input.id, input.provider, input.account, input.kind, input.received_at, input.content_type, input.headers,
          input.remote_addr, decode(input.raw_body, 'base64'), input.idempotency_key,
          case when existing.id is null then 'pending' else 'duplicate' end,
          case when existing.id is null then null else 'resend of an already verified notification' end,

@@ -13,6 +13,7 @@ export type MessageStatus = 'pending' | 'verified' | 'invalid' | 'rejected' | 'd
 export interface InboundRecord {
   id: string;
   provider: string;
+  account: string;
   kind: string;
   receivedAt: Date;
   contentType: string | null;
@@ -24,6 +25,7 @@ export interface InboundRecord {
 export interface NewEvent {
   id: string;
   type: string;
+  account: string;
   idempotencyKey: string;
   livemode: boolean;
   occurredAt: Date;
@@ -53,7 +55,7 @@ export function zipDeliveries(ids: string[] | null | undefined, subscriberIds: s
   return (ids ?? []).map((id, index) => ({ id, subscriberId: subscriberIds?.[index] ?? '' }));
 }
 
-/** $1..$8: the message columns, in this order. */
+/** $1..$9: the message columns, in this order. */
 function messageParams(record: InboundRecord): unknown[] {
   return [
     record.id,
@@ -64,14 +66,15 @@ function messageParams(record: InboundRecord): unknown[] {
     JSON.stringify(record.headers),
     record.remoteAddr,
     record.rawBody,
+    record.account,
   ];
 }
 
 const INSERT_REJECTED = `
   insert into inbound_messages
-    (id, provider, kind, received_at, content_type, headers, remote_addr, raw_body, status, reason,
+    (id, provider, kind, received_at, content_type, headers, remote_addr, raw_body, account, status, reason,
      idempotency_key)
-  values ($1, $2, $3, $4::timestamptz, $5, $6::jsonb, $7, $8::bytea, 'rejected', $9, $10)`;
+  values ($1, $2, $3, $4::timestamptz, $5, $6::jsonb, $7, $8::bytea, $9, 'rejected', $10, $11)`;
 
 /** A message that produced no event: rejected, malformed or oversized. */
 export async function storeRejected(
@@ -119,23 +122,24 @@ export function eventInput(event: NewEvent): Record<string, unknown> {
   };
 }
 
-// $1 the message id, $2 a one-row JSON array: the event (eventInput) with the message's provider
-// and received_at. Same payment and outbox SQL as the ingest batch.
+// $1 the message id, $2 a one-row JSON array: the event (eventInput) with the message's provider,
+// account and received_at. Same payment and outbox SQL as the ingest batch.
 const RECORD_VERIFIED = `
   with input as (
     select *, 0 as ord, true as leader
-    from jsonb_to_recordset($2::jsonb) as t(provider text, received_at timestamptz, ${EVENT_INPUT_COLUMNS})),
+    from jsonb_to_recordset($2::jsonb) as t(provider text, account text, received_at timestamptz,
+      ${EVENT_INPUT_COLUMNS})),
   ${paymentCtes('input')},
   new_event as (
     insert into events
       (id, type, idempotency_key, livemode, occurred_at, received_at, message_id, transaction_id,
-       order_id, body, provider, payment_transaction_id, superseded, payment_key)
+       order_id, body, provider, account, payment_transaction_id, superseded, payment_key)
     select input.event_id, input.type, $3, input.livemode, input.occurred_at, input.received_at, $1,
-           input.transaction_id, input.order_id, input.body, input.provider, input.pay_txn,
+           input.transaction_id, input.order_id, input.body, input.provider, input.account, input.pay_txn,
            coalesce(payment_decisions.superseded, false), input.payment_key
     from input left join payment_decisions on payment_decisions.ord = input.ord
     on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
-    returning id, provider, type, livemode, superseded, (xmax = 0) as inserted),
+    returning id, provider, account, type, livemode, superseded, (xmax = 0) as inserted),
   new_deliveries as (${outboxInsert('new_event')}),
   updated_message as (
     update inbound_messages
@@ -153,11 +157,16 @@ const RECORD_VERIFIED = `
 /** A deferred message came back genuine: its event (unless a duplicate) and deliveries. */
 export async function recordVerified(
   handle: DbHandle,
-  message: { id: string; provider: string; receivedAt: Date },
+  message: { id: string; provider: string; account: string; receivedAt: Date },
   event: NewEvent,
 ): Promise<StoreResult> {
   const input = [
-    { provider: message.provider, received_at: message.receivedAt.toISOString(), ...eventInput(event) },
+    {
+      provider: message.provider,
+      account: message.account,
+      received_at: message.receivedAt.toISOString(),
+      ...eventInput(event),
+    },
   ];
   const params = [message.id, JSON.stringify(input), event.idempotencyKey];
   return toStoreResult((await handle.query<EventStoreRow>(RECORD_VERIFIED, params))[0]);

@@ -1,10 +1,10 @@
 /**
  * The outbox insert for new events: one pending delivery per enabled subscriber whose filters
- * match (providers, event types with `prefix.*` patterns, livemode; empty filter = all), for rows
- * of `events` (a CTE returning id, provider, type, livemode, whether it was inserted and whether
- * it is superseded) that are new and not superseded: a superseded event is stored for the record
- * and never delivered. Delivery ids are the event's ULID and the subscriber's position: unique,
- * and time-ordered like every other id.
+ * match (providers, accounts, event types with `prefix.*` patterns, livemode; empty filter = all),
+ * for rows of `events` (a CTE returning id, provider, account, type, livemode, whether it was
+ * inserted and whether it is superseded) that are new and not superseded: a superseded event is
+ * stored for the record and never delivered. Delivery ids are the event's ULID and the
+ * subscriber's position: unique, and time-ordered like every other id.
  */
 export function outboxInsert(events: string): string {
   return `
@@ -26,6 +26,7 @@ export function outboxInsert(events: string): string {
  */
 export function subscriberMatches(s: string, e: string): string {
   return `(cardinality(${s}.providers) = 0 or ${e}.provider = any(${s}.providers))
+        and (cardinality(${s}.accounts) = 0 or ${e}.account = any(${s}.accounts))
         and (${s}.livemode = 'all' or (${s}.livemode = 'live') = ${e}.livemode)
         and (cardinality(${s}.event_types) = 0 or exists (
           select 1 from unnest(${s}.event_types) as filter(pattern)

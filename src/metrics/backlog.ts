@@ -1,5 +1,5 @@
 // What the backlog gauges read: the oldest pending delivery of each subscriber and the oldest
-// message waiting for a PayPal verdict. Both go through partial indexes on pending rows.
+// message waiting for an out-of-band check's verdict. Both go through partial indexes on pending rows.
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client';
 import type { BacklogAges } from './metrics';

@@ -7,7 +7,7 @@ export type QueueCounts = Record<string, Record<string, number>>;
 export interface BacklogAges {
   /** Oldest pending delivery per subscriber. */
   deliveries: Array<{ subscriberId: string; ageSeconds: number }>;
-  /** Oldest PayPal message still waiting for its postback verdict; null when none. */
+  /** Oldest message still waiting for an out-of-band check's verdict; null when none. */
   verificationSeconds: number | null;
 }
 
@@ -23,7 +23,7 @@ export class GatewayMetrics {
 
   readonly verifications = new Counter({
     name: 'ipn_gateway_verifications_total',
-    help: 'PayPal postback results: verified, invalid, retry (no verdict) or rejected after verification',
+    help: 'Out-of-band check results (postbacks, signatures): verified, invalid, retry (no verdict) or rejected after verification',
     labelNames: ['provider', 'result'] as const,
     registers: [this.registry],
   });
@@ -95,7 +95,7 @@ export class GatewayMetrics {
     });
     new Gauge({
       name: 'ipn_gateway_oldest_pending_verification_seconds',
-      help: 'Age of the oldest PayPal message waiting for its postback verdict (0 when none)',
+      help: 'Age of the oldest message waiting for its out-of-band check (postback) verdict (0 when none)',
       registers: [this.registry],
       async collect() {
         const ages = await read();

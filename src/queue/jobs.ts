@@ -7,7 +7,8 @@
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 
-export const VERIFY_QUEUE = 'paypal-verify';
+// Out-of-band checks of any provider's messages (postbacks, certificate fetches).
+export const VERIFY_QUEUE = 'verify';
 
 /** The BullMQ queue of one subscriber's deliveries. */
 export function deliveryQueueName(subscriberId: string): string {

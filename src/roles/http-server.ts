@@ -1,7 +1,6 @@
 // ROLE server (or all): provider endpoints, admin API, dashboard and operations endpoints.
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
-import { PROVIDER_IDS } from '../../providers/index';
 import { createAdminApi } from '../api/index';
 import { createDashboard } from '../dashboard/index';
 import { createApp } from '../http/app';
@@ -11,7 +10,12 @@ import type { FollowUps } from '../ingest/ingest';
 import { IngestStore } from '../ingest/ingest-store';
 import { deliveryJob, verifyJob } from '../queue/jobs';
 import { subscriberOperations } from '../subscribers/subscriber-operations';
+import { runCheck } from '../verify/run-check';
 import type { GatewayContext } from './context';
+
+// A check made before answering a provider keeps its request waiting: bounded tighter than a
+// worker's; what does not finish in time is stored and checked by a worker.
+const INLINE_CHECK_TIMEOUT_MS = 10_000;
 
 export interface HttpServerRole {
   url: string;
@@ -19,7 +23,8 @@ export interface HttpServerRole {
 }
 
 function buildApp(context: GatewayContext) {
-  const { config, db, logger, dispatcher, metrics, providers, adminToken, producer } = context;
+  const { config, db, logger, dispatcher, metrics, providers, adminToken, producer, network } = context;
+  const providerIds = config.providerConfig.known.map((plugin) => plugin.id);
   const followUps: FollowUps = {
     verifyMessage: (messageId, attempt) => dispatcher.enqueue([verifyJob(messageId, attempt)]),
     deliver: (deliveries) =>
@@ -27,7 +32,8 @@ function buildApp(context: GatewayContext) {
   };
   const endpoints = providers.flatMap((provider) =>
     provider.endpoints.map((endpoint) => ({
-      provider: provider.id,
+      provider: provider.provider,
+      account: provider.account,
       kind: endpoint.kind,
       path: endpoint.path,
     })),
@@ -55,6 +61,12 @@ function buildApp(context: GatewayContext) {
     ingestRoutes({
       deps: {
         store: new IngestStore(db, config.storeTimeoutMs),
+        checkNow: (instance, message) =>
+          instance.verifier
+            ? runCheck(instance.verifier, { ...message, account: instance.account }, network, {
+                timeoutMs: INLINE_CHECK_TIMEOUT_MS,
+              })
+            : Promise.resolve({ step: 'retry', reason: 'no verifier' }),
         logger,
         followUps,
         maxBodyBytes: config.maxBodyBytes,
@@ -64,10 +76,7 @@ function buildApp(context: GatewayContext) {
       trustProxy: config.trustProxy,
     }),
   );
-  app.route(
-    '/api',
-    createAdminApi({ db, dispatcher, adminToken, logger, providerIds: PROVIDER_IDS, operations }),
-  );
+  app.route('/api', createAdminApi({ db, dispatcher, adminToken, logger, providerIds, operations }));
   app.route(
     '/dashboard',
     createDashboard({
@@ -75,7 +84,7 @@ function buildApp(context: GatewayContext) {
       dispatcher,
       adminToken,
       logger,
-      providerIds: PROVIDER_IDS,
+      providerIds,
       endpoints,
       queueCounts: context.queueCounts,
       metrics,

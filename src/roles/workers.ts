@@ -1,5 +1,5 @@
-// ROLE worker (or all): PayPal postbacks, deliveries (one lane per subscriber), the reconciler
-// that finds lost jobs, subscriber health, and operational alerts.
+// ROLE worker (or all): out-of-band checks of provider messages, deliveries (one lane per
+// subscriber), the reconciler that finds lost jobs, subscriber health, and operational alerts.
 import { AlertSender } from '../alerts/alert-sender';
 import { DeliveryWorker, observeAttempt } from '../delivery/delivery-worker';
 import { HttpSender } from '../delivery/http-sender';
@@ -8,7 +8,8 @@ import { VERIFY_QUEUE, verifyJobSchema } from '../queue/jobs';
 import { Reconciler } from '../queue/reconciler';
 import { defineWorker, startWorkers, type WorkerSpec } from '../queue/workers';
 import { HealthMonitor } from '../subscribers/health-monitor';
-import { PaypalVerifier } from '../verify/paypal-verifier';
+import { MessageVerifier } from '../verify/message-verifier';
+import { MAX_REQUESTS_PER_CHECK } from '../verify/run-check';
 import { bounded, type GatewayContext, SHUTDOWN_STEP_MS } from './context';
 
 const LEASE_MARGIN_MS = 5_000;
@@ -34,25 +35,29 @@ export interface WorkerRole {
   close(): Promise<void>;
 }
 
+// A check may send a few requests, each bounded by its provider's timeout.
+function verifyLockMs(context: GatewayContext): number {
+  const longest = Math.max(0, ...context.providers.map((provider) => provider.verifier?.timeoutMs ?? 0));
+  return longest * MAX_REQUESTS_PER_CHECK + LEASE_MARGIN_MS;
+}
+
+/** One worker for every provider that checks messages out of band; none when no provider does. */
 function verifySpec(context: GatewayContext): WorkerSpec<unknown> | null {
-  const { config, db, logger, dispatcher, metrics } = context;
-  const paypal = context.providers.find((provider) => provider.deferredVerifier);
-  if (!paypal?.deferredVerifier) return null;
-  const verifier = new PaypalVerifier({
+  const { db, logger, dispatcher, metrics, network } = context;
+  if (!context.providers.some((provider) => provider.verifier)) return null;
+  const verifier = new MessageVerifier({
     db,
     logger,
     dispatcher,
-    providerId: paypal.id,
-    verifier: paypal.deferredVerifier,
-    timeoutMs: config.paypal.verifyTimeoutMs,
-    retryScheduleMs: config.paypal.verifyRetryScheduleMs,
+    instances: context.providers,
+    network,
     metrics,
-    alerts: config.alerts !== null,
+    alerts: context.config.alerts !== null,
   });
   return defineWorker({
     queue: VERIFY_QUEUE,
     concurrency: VERIFY_CONCURRENCY,
-    lockDurationMs: config.paypal.verifyTimeoutMs + LEASE_MARGIN_MS,
+    lockDurationMs: verifyLockMs(context),
     parse: (data) => verifyJobSchema.parse(data),
     handle: (job, bullJob) => verifier.handle(job, bullJob.id),
   });
@@ -98,7 +103,7 @@ export async function startWorkerRole(context: GatewayContext): Promise<WorkerRo
     logger,
     disableAfterMs: config.subscriberDisableAfterMs,
     providerSilenceMs: config.providerSilenceAlertMs,
-    providerIds: context.providers.map((provider) => provider.id),
+    providers: context.providers.map(({ provider, account }) => ({ provider, account })),
     alerts: config.alerts !== null,
   });
   health.start();

@@ -11,7 +11,6 @@ import { encodeTime } from 'ulid';
 import { type AlertType, createAlert } from '../alerts/alert-store';
 import type { DbHandle } from '../db/client';
 import { PARKED_REASON } from '../delivery/delivery-store';
-import { DEFAULT_ACCOUNT } from '../events/payment-key';
 import type { Logger } from '../logger';
 import { DISABLE_MIN_ATTEMPTS, FAILING_AFTER_ATTEMPTS } from './health-rules';
 
@@ -23,7 +22,8 @@ export interface HealthMonitorDeps {
   logger: Logger;
   disableAfterMs: number | null;
   providerSilenceMs: number | null;
-  providerIds: string[];
+  /** The enabled provider accounts, each watched for silence. */
+  providers: Array<{ provider: string; account: string }>;
   /** Alerts are stored only when ALERT_WEBHOOK_URL is set. */
   alerts: boolean;
 }
@@ -112,28 +112,29 @@ export class HealthMonitor {
       );
       for (const row of recovered) await alert('subscriber.recovered', { subscriber_id: row.id });
 
-      if (deps.providerSilenceMs !== null && deps.providerIds.length > 0) {
+      if (deps.providerSilenceMs !== null && deps.providers.length > 0) {
         const since = Date.now() - deps.providerSilenceMs;
         // Message ids are ULIDs: the window is a range of the primary key, whatever the table's size.
-        const heard = await rowsOf<{ provider: string }>(
+        const heard = await rowsOf<{ provider: string; account: string }>(
           tx,
-          sql`select distinct provider from inbound_messages where id > ${`msg_${encodeTime(since, 10)}`}`,
+          sql`select distinct provider, account from inbound_messages where id > ${`msg_${encodeTime(since, 10)}`}`,
         );
-        const recent = await rowsOf<{ provider: string }>(
+        const alerted = await rowsOf<{ provider: string; account: string }>(
           tx,
-          sql`select distinct data->>'provider' as provider from alerts
+          sql`select distinct data->>'provider' as provider, data->>'account' as account from alerts
               where type = 'provider.silent' and created_at > ${new Date(since).toISOString()}::timestamptz`,
         );
-        const quiet = new Set([...heard, ...recent].map((row) => row.provider));
-        for (const provider of deps.providerIds.filter((id) => !quiet.has(id))) {
+        const key = (row: { provider: string; account: string }) => `${row.provider}\u0000${row.account}`;
+        const notSilent = new Set([...heard, ...alerted].map(key));
+        for (const { provider, account } of deps.providers.filter((entry) => !notSilent.has(key(entry)))) {
           // Recorded even without alerts configured, so the warning is logged once per period.
           await createAlert(
             { rows: (query) => rowsOf(tx, query) },
             'provider.silent',
-            { provider, account: DEFAULT_ACCOUNT, silent_for_ms: deps.providerSilenceMs },
+            { provider, account, silent_for_ms: deps.providerSilenceMs },
             deps.alerts ? 'pending' : 'unsent',
           );
-          deps.logger.warn({ alert: 'provider.silent', provider }, 'operational alert');
+          deps.logger.warn({ alert: 'provider.silent', provider, account }, 'operational alert');
         }
       }
       return true;

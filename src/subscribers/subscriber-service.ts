@@ -29,6 +29,7 @@ export interface NewSubscriber {
   enabled: boolean;
   event_types: string[];
   providers: string[];
+  accounts?: string[] | undefined;
   format: SubscriberFormat;
   livemode?: SubscriberLivemode | undefined;
   headers?: Record<string, string> | undefined;
@@ -42,6 +43,7 @@ export interface SubscriberChanges {
   enabled?: boolean | undefined;
   event_types?: string[] | undefined;
   providers?: string[] | undefined;
+  accounts?: string[] | undefined;
   format?: SubscriberFormat | undefined;
   livemode?: SubscriberLivemode | undefined;
   headers?: Record<string, string> | undefined;
@@ -112,6 +114,7 @@ export async function createSubscriber(
         enabled: input.enabled,
         eventTypes: unique(input.event_types),
         providers: unique(input.providers),
+        accounts: unique(input.accounts ?? []),
         format: input.format,
         livemode: input.livemode ?? 'all',
         headers: normalizeHeaders(input.headers ?? {}),
@@ -157,6 +160,7 @@ export async function updateSubscriber(
         enabled: changes.enabled,
         eventTypes: changes.event_types && unique(changes.event_types),
         providers: changes.providers && unique(changes.providers),
+        accounts: changes.accounts && unique(changes.accounts),
         format: changes.format,
         livemode: changes.livemode,
         headers: changes.headers && normalizeHeaders(changes.headers),

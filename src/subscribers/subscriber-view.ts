@@ -16,6 +16,8 @@ export interface SubscriberView {
   enabled: boolean;
   event_types: string[];
   providers: string[];
+  /** Only events of these provider accounts; empty means all. */
+  accounts: string[];
   format: SubscriberFormat;
   livemode: SubscriberLivemode;
   headers: Record<string, string>;
@@ -45,6 +47,7 @@ export function toSubscriberView(row: SubscriberRow): SubscriberView {
     enabled: row.enabled,
     event_types: row.eventTypes,
     providers: row.providers,
+    accounts: row.accounts,
     format: row.format === 'raw' ? 'raw' : 'event',
     livemode: row.livemode === 'live' || row.livemode === 'test' ? row.livemode : 'all',
     headers: row.headers ?? {},

@@ -3,8 +3,8 @@ import { createSecretKey } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { GroupedFields } from '../../providers/2checkout/fields';
 import { hmacHex, signatureSource } from '../../providers/2checkout/signature';
+import { buildTwocheckoutMessage, wirePairs } from '../../providers/2checkout/simulator/twocheckout-message';
 import { encodeForm } from '../../src/cli/simulate/form-encoding';
-import { buildTwocheckoutMessage, wirePairs } from '../../src/cli/simulate/twocheckout-message';
 import type { DbHandle } from '../../src/db/client';
 import { TWOCHECKOUT_TEST_KEY } from './gateway';
 

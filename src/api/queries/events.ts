@@ -1,6 +1,6 @@
 // Read side of events: the stored section-3 JSON, as subscribers received it.
 import { and, desc, eq, lt } from 'drizzle-orm';
-import type { EventData, EventType, RawFields } from '../../../providers/types';
+import type { EventData, EventType, RawData } from '../../../providers/types';
 import type { DbHandle } from '../../db/client';
 import { events } from '../../db/schema';
 import { type DeliveryWithAttempts, deliveriesOfEvent } from './deliveries';
@@ -10,12 +10,14 @@ export interface PaymentEvent {
   id: string;
   type: EventType;
   provider: string;
+  account: string;
+  channel: string;
   livemode: boolean;
   superseded: boolean;
   occurred_at: string;
   received_at: string;
   data: EventData;
-  raw: RawFields;
+  raw: RawData;
 }
 
 export interface EventWithDeliveries extends PaymentEvent {

@@ -12,6 +12,7 @@ export interface Subscriber {
   enabled: boolean;
   event_types: string[];
   providers: string[];
+  accounts: string[];
   format: 'event' | 'raw';
   livemode: 'all' | 'live' | 'test';
   headers: Record<string, string>;

@@ -1,5 +1,6 @@
 // `payments list` and `payments show`: the state of a transaction and its timeline (docs/contract.md section 8).
 import { type Command, Option } from 'commander';
+import { PROVIDER_IDS } from '../../../providers/index';
 import { EVENT_TYPES } from '../../../providers/types';
 import type { Page, Payment, PaymentTimelineEvent, PaymentWithEvents } from '../admin/resources';
 import {
@@ -115,11 +116,11 @@ export function registerPaymentCommands(program: Command): void {
     });
 
   adminCommand(payments, 'show', 'show the state of one transaction and its timeline')
-    .argument('<provider>', 'provider id (paypal, 2checkout)')
+    .argument('<provider>', `provider id (${PROVIDER_IDS.join(', ')})`)
     .argument('<transaction_id>', "the payment's transaction id")
     .option('--account <name>', 'the account, when the transaction id exists in several')
     .addOption(jsonOption())
-    .addHelpText('after', examples('ipn-gateway payments show paypal 61E67681CH3238416'))
+    .addHelpText('after', examples(`ipn-gateway payments show ${PROVIDER_IDS[0]} 61E67681CH3238416`))
     .action(async (provider: string, transactionId: string, options: PaymentShowOptions) => {
       const path = `/payments/${encodeURIComponent(provider)}/${encodeURIComponent(transactionId)}`;
       const payment = await adminClient(options).get<PaymentWithEvents>(path, { account: options.account });

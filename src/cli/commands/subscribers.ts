@@ -1,6 +1,7 @@
 // `subscribers add|list|show|set|enable|disable|test|recover|remove|rotate-secret`: the endpoints
 // events are delivered to.
 import { type Command, Option } from 'commander';
+import { PROVIDER_IDS } from '../../../providers/index';
 import { parseDuration } from '../../config/duration';
 import type { CreatedSubscriber, Page, PingResult, RotatedSecret, Subscriber } from '../admin/resources';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../cli-error';
@@ -23,6 +24,7 @@ interface AddOptions extends AdminOptions, SubscriberOptionFlags {
   description?: string;
   eventTypes?: string[];
   providers?: string[];
+  accounts?: string[];
   format?: 'event' | 'raw';
   disabled?: boolean;
   json?: boolean;
@@ -75,7 +77,12 @@ export function registerSubscriberCommands(program: Command): void {
       'comma list of event types or families like payment.* (default: all)',
       commaList,
     )
-    .option('--providers <ids>', 'comma list: paypal, 2checkout (default: all)', commaList)
+    .option('--providers <ids>', `comma list: ${PROVIDER_IDS.join(', ')} (default: all)`, commaList)
+    .option(
+      '--accounts <names>',
+      'comma list of provider accounts, e.g. shop-eu,default (default: all)',
+      commaList,
+    )
     .addOption(
       new Option(
         '--format <format>',
@@ -88,7 +95,8 @@ export function registerSubscriberCommands(program: Command): void {
       'after',
       examples(
         'ipn-gateway subscribers add https://billing.internal.example/webhooks/payments',
-        "ipn-gateway subscribers add https://crm.internal.example/hook --event-types 'subscription.*,dispute.opened' --providers paypal",
+        `ipn-gateway subscribers add https://crm.internal.example/hook --event-types 'subscription.*,dispute.opened' --providers ${PROVIDER_IDS[0]}`,
+        'ipn-gateway subscribers add https://eu-shop.internal.example/hook --accounts shop-eu',
         'ipn-gateway subscribers add http://legacy.internal.example/ipn.php --format raw --description "old IPN listener"',
       ),
     )
@@ -98,6 +106,7 @@ export function registerSubscriberCommands(program: Command): void {
         description: options.description,
         event_types: options.eventTypes,
         providers: options.providers,
+        accounts: options.accounts,
         format: options.format,
         enabled: options.disabled ? false : undefined,
         ...optionFields(options),

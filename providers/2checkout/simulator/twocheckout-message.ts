@@ -2,12 +2,12 @@
 // repeated `NAME[]` keys, signed with the account secret key by the provider's own signature code.
 // Pure: the same options give the same bytes.
 import { createSecretKey } from 'node:crypto';
-import type { GroupedFields } from '../../../providers/2checkout/fields';
-import { receiptDate } from '../../../providers/2checkout/receipt';
-import { hmacHex, type SignatureAlgorithm, signatureSource } from '../../../providers/2checkout/signature';
-import type { EventType, MessageKind } from '../../../providers/types';
-import { encodeForm, type FormPair } from './form-encoding';
-import { formatCents } from './money';
+import { encodeForm, type FormPair } from '../../../src/cli/simulate/form-encoding';
+import { formatCents } from '../../../src/cli/simulate/money';
+import type { EventType, MessageKind } from '../../types';
+import type { GroupedFields } from '../fields';
+import { receiptDate } from '../receipt';
+import { hmacHex, type SignatureAlgorithm, signatureSource } from '../signature';
 import type { TwocheckoutIds } from './twocheckout-ids';
 
 interface TwocheckoutType {

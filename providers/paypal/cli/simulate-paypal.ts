@@ -1,16 +1,16 @@
 // `simulate paypal`: realistic IPNs with a simulator verify_sign, posted to /ipn/paypal.
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { CliError } from '../cli-error';
-import { gatewayUrlOption, integerIn } from '../options';
-import { examples } from '../output/help';
-import { printLine } from '../output/print';
-import { isKnownCharset } from '../simulate/form-encoding';
-import { parseAmount } from '../simulate/money';
-import { randomPaypalIds } from '../simulate/paypal-ids';
-import { buildPaypalMessage, DEFAULT_RECEIVER_EMAIL } from '../simulate/paypal-message';
-import { findPaypalTemplate, PAYPAL_TEMPLATES, type PaypalTemplate } from '../simulate/paypal-templates';
-import { type PaypalSendResult, sendPaypalMessages } from '../simulate/send-paypal';
-import { DEFAULT_SIMULATOR_KEY } from '../simulate/simulator-signature';
+import { CliError } from '../../../src/cli/cli-error';
+import { gatewayUrlOption, integerIn } from '../../../src/cli/options';
+import { examples } from '../../../src/cli/output/help';
+import { printLine } from '../../../src/cli/output/print';
+import { isKnownCharset } from '../../../src/cli/simulate/form-encoding';
+import { parseAmount } from '../../../src/cli/simulate/money';
+import { randomPaypalIds } from '../simulator/paypal-ids';
+import { buildPaypalMessage, DEFAULT_RECEIVER_EMAIL } from '../simulator/paypal-message';
+import { findPaypalTemplate, PAYPAL_TEMPLATES, type PaypalTemplate } from '../simulator/paypal-templates';
+import { type PaypalSendResult, sendPaypalMessages } from '../simulator/send-paypal';
+import { DEFAULT_SIMULATOR_KEY } from '../simulator/simulator-signature';
 
 interface SimulatePaypalOptions {
   type: PaypalTemplate;

@@ -1,8 +1,9 @@
-// A local stand-in for PayPal's postback endpoint (POST /cgi-bin/webscr): VERIFIED for an
-// unaltered message made by `simulate paypal` with the same key, INVALID for anything else.
+// A local stand-in for PayPal: its IPN postback endpoint (POST /cgi-bin/webscr: VERIFIED for an
+// unaltered message made by `simulate paypal` with the same key, INVALID for anything else) and,
+// when given one, a webhook signing certificate (GET at its certificate URL).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hasValidSimulatorSignature } from '../simulate/simulator-signature';
+import { hasValidSimulatorSignature } from './simulator-signature';
 
 export const POSTBACK_PATH = '/cgi-bin/webscr';
 
@@ -29,11 +30,18 @@ export interface FakePaypalOptions {
   port: number;
   key: string;
   onPostback?: (record: PostbackRecord) => void;
+  /** The PEM chain to serve at `certificatePath`. */
+  certificateChain?: string;
+  certificatePath?: string;
 }
 
 export interface FakePaypalServer {
   /** The full postback URL, for PAYPAL_VERIFY_URL. */
   url: string;
+  /** Base URL, for PAYPAL_WEBHOOK_CERT_URL_PREFIXES. */
+  base: string;
+  /** Where the certificate is served, when one was given. */
+  certificateUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -58,6 +66,10 @@ function readBody(request: IncomingMessage): Promise<Buffer | null> {
 export async function startFakePaypalServer(options: FakePaypalOptions): Promise<FakePaypalServer> {
   const server: Server = createServer(async (request, response) => {
     const path = (request.url ?? '').split('?')[0];
+    if (request.method === 'GET' && options.certificateChain && path === options.certificatePath) {
+      response.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(options.certificateChain);
+      return;
+    }
     if (request.method !== 'POST' || path !== POSTBACK_PATH) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
@@ -84,8 +96,14 @@ export async function startFakePaypalServer(options: FakePaypalOptions): Promise
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const base = `http://${host}:${port}/`;
   return {
     url: `http://${host}:${port}${POSTBACK_PATH}`,
+    base,
+    certificateUrl:
+      options.certificateChain && options.certificatePath
+        ? `${base}${options.certificatePath.replace(/^\//, '')}`
+        : null,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -1,10 +1,10 @@
 // Checks the read receipt in a gateway's answer the way 2Checkout would: find the tag, then
 // recompute it with the secret key from the message's own fields and the receipt's DATE.
 import { createSecretKey } from 'node:crypto';
-import type { GroupedFields } from '../../../providers/2checkout/fields';
-import { buildReceipt, receiptValues } from '../../../providers/2checkout/receipt';
-import type { SignatureAlgorithm } from '../../../providers/2checkout/signature';
-import type { MessageKind } from '../../../providers/types';
+import type { MessageKind } from '../../types';
+import type { GroupedFields } from '../fields';
+import { buildReceipt, receiptValues } from '../receipt';
+import type { SignatureAlgorithm } from '../signature';
 
 export type ReceiptCheck =
   | { ok: true; algorithm: SignatureAlgorithm; date: string }

@@ -1,20 +1,23 @@
-// `fake-paypal`: PayPal's postback endpoint on this machine, for end-to-end runs without PayPal.
+// `fake-paypal`: PayPal on this machine, for end-to-end runs without PayPal: the IPN postback
+// endpoint, and a webhook signing certificate from a development CA (made on first run).
 import { type Command, Option } from 'commander';
-import { CliError, describeError } from '../cli-error';
+import { CliError, describeError } from '../../../src/cli/cli-error';
+import { integerIn } from '../../../src/cli/options';
+import { examples } from '../../../src/cli/output/help';
+import { printLine } from '../../../src/cli/output/print';
+import { DEFAULT_DEV_DIR, DEV_CERT_PATH, DEV_WEBHOOK_ID, ensureDevFiles } from '../simulator/dev-files';
 import {
   type FakePaypalServer,
   type PostbackRecord,
   startFakePaypalServer,
-} from '../fake-paypal/fake-paypal-server';
-import { integerIn } from '../options';
-import { examples } from '../output/help';
-import { printLine } from '../output/print';
-import { DEFAULT_SIMULATOR_KEY } from '../simulate/simulator-signature';
+} from '../simulator/fake-paypal-server';
+import { DEFAULT_SIMULATOR_KEY } from '../simulator/simulator-signature';
 
 interface FakePaypalOptions {
   host: string;
   port: number;
   key: string;
+  certsDir: string;
   quiet?: boolean;
 }
 
@@ -46,7 +49,9 @@ function untilSignal(): Promise<NodeJS.Signals> {
 export function registerFakePaypalCommand(program: Command): void {
   program
     .command('fake-paypal')
-    .description("run a local stand-in for PayPal's IPN postback endpoint (POST /cgi-bin/webscr)")
+    .description(
+      'run a local stand-in for PayPal: the IPN postback endpoint and a webhook signing certificate',
+    )
     .option('--host <host>', 'interface to listen on (loopback unless you mean otherwise)', '127.0.0.1')
     .addOption(new Option('--port <port>', 'port to listen on').argParser(integerIn(0, 65_535)).default(4100))
     .addOption(
@@ -54,11 +59,18 @@ export function registerFakePaypalCommand(program: Command): void {
         .env('SIMULATOR_KEY')
         .default(DEFAULT_SIMULATOR_KEY, 'the built-in dev key'),
     )
+    .addOption(
+      new Option('--certs-dir <dir>', 'where the development CA, chain and signing key are kept')
+        .env('FAKE_PAYPAL_DIR')
+        .default(DEFAULT_DEV_DIR),
+    )
     .option('--quiet', 'do not log each verification')
     .addHelpText(
       'after',
       '\nAnswers VERIFIED when the body is `cmd=_notify-validate&` followed by an unaltered message from\n' +
-        '`simulate paypal` signed with the same key, INVALID otherwise. Stop it with Ctrl-C.' +
+        '`simulate paypal` signed with the same key, INVALID otherwise. Serves a webhook signing\n' +
+        'certificate for `simulate paypal-webhook`; the gateway trusts it through the CA file it prints.\n' +
+        'Stop it with Ctrl-C.' +
         examples(
           'ipn-gateway fake-paypal',
           'PAYPAL_MODE=sandbox PAYPAL_VERIFY_URL=http://127.0.0.1:4100/cgi-bin/webscr npm start',
@@ -67,12 +79,15 @@ export function registerFakePaypalCommand(program: Command): void {
     )
     .action(async (options: FakePaypalOptions) => {
       let server: FakePaypalServer;
+      const certificates = ensureDevFiles(options.certsDir);
       try {
         server = await startFakePaypalServer({
           host: options.host,
           port: options.port,
           key: options.key,
           onPostback: options.quiet ? undefined : logPostback,
+          certificateChain: certificates.chainPem,
+          certificatePath: DEV_CERT_PATH,
         });
       } catch (error) {
         throw new CliError(`cannot listen on ${options.host}:${options.port}: ${describeError(error)}`);
@@ -83,8 +98,13 @@ export function registerFakePaypalCommand(program: Command): void {
         );
       }
       printLine(`fake PayPal postback endpoint listening on ${server.url}`);
+      printLine(`webhook signing certificate: ${server.certificateUrl}`);
+      printLine(`CA file (for PAYPAL_WEBHOOK_CA_FILE): ${certificates.caFile}`);
       printLine('run the gateway with:');
-      printLine(`  PAYPAL_MODE=sandbox PAYPAL_VERIFY_URL=${server.url}`);
+      printLine(
+        `  PAYPAL_MODE=sandbox PAYPAL_VERIFY_URL=${server.url} PAYPAL_WEBHOOK_ID=${DEV_WEBHOOK_ID} ` +
+          `PAYPAL_WEBHOOK_CERT_URL_PREFIXES=${server.base} PAYPAL_WEBHOOK_CA_FILE=${certificates.caFile}`,
+      );
       const signal = await untilSignal();
       printLine(`${signal}: stopping`);
       await server.close();

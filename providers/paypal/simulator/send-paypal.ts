@@ -1,9 +1,9 @@
 // Sends simulated PayPal IPNs to a gateway, one after the other, each with fresh ids.
 
+import { endpointUrl, postForm } from '../../../src/cli/simulate/post-form';
 import { randomPaypalIds } from './paypal-ids';
 import { buildPaypalMessage, type PaypalMessage } from './paypal-message';
 import type { PaypalTemplate } from './paypal-templates';
-import { endpointUrl, postForm } from './post-form';
 
 // What PayPal's own IPN requests identify as.
 const PAYPAL_USER_AGENT = 'PayPal IPN ( https://www.paypal.com/ipn )';

@@ -1,19 +1,20 @@
 // `simulate 2checkout`: signed IPNs/LCNs posted to the gateway, each read receipt checked.
 import { type Command, Option } from 'commander';
-import type { SignatureAlgorithm } from '../../../providers/2checkout/signature';
-import { CliError, EXIT_USAGE } from '../cli-error';
-import { gatewayUrlOption, integerIn } from '../options';
-import { examples } from '../output/help';
-import { printLine } from '../output/print';
-import { sendTwocheckoutMessages, type TwocheckoutSendResult } from '../simulate/send-twocheckout';
-import { randomTwocheckoutIds } from '../simulate/twocheckout-ids';
+import { CliError, EXIT_USAGE } from '../../../src/cli/cli-error';
+import { gatewayUrlOption, integerIn } from '../../../src/cli/options';
+import { examples } from '../../../src/cli/output/help';
+import { printLine } from '../../../src/cli/output/print';
+import { accountSetting } from '../../../src/cli/simulate/account-settings';
+import type { SignatureAlgorithm } from '../signature';
+import { sendTwocheckoutMessages, type TwocheckoutSendResult } from '../simulator/send-twocheckout';
+import { randomTwocheckoutIds } from '../simulator/twocheckout-ids';
 import {
   buildTwocheckoutMessage,
   SIGNATURE_ALGORITHMS,
   TWOCHECKOUT_EVENT_TYPES,
   TWOCHECKOUT_TYPES,
   type TwocheckoutEventType,
-} from '../simulate/twocheckout-message';
+} from '../simulator/twocheckout-message';
 
 interface SimulateTwocheckoutOptions {
   type: TwocheckoutEventType;
@@ -23,6 +24,7 @@ interface SimulateTwocheckoutOptions {
   count: number;
   live?: boolean;
   dryRun?: boolean;
+  account: string;
 }
 
 function typeList(): string {
@@ -70,6 +72,11 @@ export function registerSimulateTwocheckout(simulate: Command): void {
         .argParser(integerIn(1, 10_000))
         .default(1),
     )
+    .option(
+      '--account <name>',
+      "post to this account's endpoints (/ipn/2checkout/<name>), signed with its secret_key from ACCOUNTS_FILE",
+      'default',
+    )
     .option('--live', 'send TEST_ORDER=0 / TEST=0 instead of test notifications')
     .option('--dry-run', 'print the body instead of sending it')
     .addHelpText('after', typeList())
@@ -79,9 +86,14 @@ export function registerSimulateTwocheckout(simulate: Command): void {
         'TWOCHECKOUT_SECRET_KEY=AABBCCDDEEFF ipn-gateway simulate 2checkout --type payment.completed',
         'ipn-gateway simulate 2checkout --type payment.refunded --algorithm md5 --secret-key AABBCCDDEEFF',
         'ipn-gateway simulate 2checkout --type license.changed --count 3',
+        'ACCOUNTS_FILE=accounts.json ipn-gateway simulate 2checkout --account shop-eu',
       ),
     )
-    .action(async (options: SimulateTwocheckoutOptions) => {
+    .action(async (options: SimulateTwocheckoutOptions, command: Command) => {
+      // Another account signs with its own key, unless one was given on the command line.
+      if (options.account !== 'default' && command.getOptionValueSource('secretKey') !== 'cli') {
+        options.secretKey = accountSetting('2checkout', options.account, 'secret_key');
+      }
       if (!options.secretKey) {
         throw new CliError(
           'no secret key: set TWOCHECKOUT_SECRET_KEY or pass --secret-key <key>',
@@ -108,7 +120,7 @@ export function registerSimulateTwocheckout(simulate: Command): void {
       }
       let sent = 0;
       const results = await sendTwocheckoutMessages(
-        { ...settings, gatewayUrl: options.url, count: options.count },
+        { ...settings, gatewayUrl: options.url, count: options.count, account: options.account },
         (result) => report(result, sent++, options.count),
       );
       const failed = results.filter((result) => !result.ok).length;

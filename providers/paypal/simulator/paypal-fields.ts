@@ -1,11 +1,12 @@
 // Pieces every simulated PayPal IPN is made of: the message context, the field-list shape and
 // the fields many templates share. `null` entries in a field list are fields a message leaves out;
 // `verify_sign` is a placeholder the builder fills in.
-import type { EventType } from '../../../providers/types';
-import type { FormPair } from './form-encoding';
-import { formatCents, paypalFee } from './money';
+
+import type { FormPair } from '../../../src/cli/simulate/form-encoding';
+import { formatCents } from '../../../src/cli/simulate/money';
+import type { Persona } from '../../../src/cli/simulate/personas';
+import type { EventType } from '../../types';
 import type { PaypalIds } from './paypal-ids';
-import type { Persona } from './personas';
 
 export interface PaypalContext {
   ids: PaypalIds;
@@ -36,6 +37,11 @@ export const NOTIFY_VERSION: FormPair = ['notify_version', '3.9'];
 // ---- shared pieces ----
 
 export const gross = (c: PaypalContext, sign = 1) => formatCents(sign * c.amountCents);
+/** PayPal's standard domestic rate, 2.9% + 0.30, rounded to the cent. */
+export function paypalFee(cents: number): number {
+  return Math.round((cents * 29) / 1000) + 30;
+}
+
 export const fee = (c: PaypalContext, sign = 1) => formatCents(sign * paypalFee(c.amountCents));
 /** payment_gross/payment_fee are only filled for USD; other currencies send them empty. */
 export const usdOnly = (c: PaypalContext, value: string) => (c.currency === 'USD' ? value : '');

@@ -1,6 +1,8 @@
 // Sends simulated 2Checkout IPNs/LCNs to a gateway and checks each read receipt.
-import type { SignatureAlgorithm } from '../../../providers/2checkout/signature';
-import { endpointUrl, postForm } from './post-form';
+
+import { endpointUrl, postForm } from '../../../src/cli/simulate/post-form';
+import { accountPath } from '../../../src/providers/provider-instances';
+import type { SignatureAlgorithm } from '../signature';
 import { randomTwocheckoutIds } from './twocheckout-ids';
 import {
   buildTwocheckoutMessage,
@@ -18,6 +20,8 @@ export interface TwocheckoutSendOptions {
   secretKey: string;
   algorithms: readonly SignatureAlgorithm[];
   test?: boolean;
+  /** Post to this account's endpoints (`default`: the paths without a suffix). */
+  account?: string;
 }
 
 export interface TwocheckoutSendResult {
@@ -42,7 +46,7 @@ export async function sendTwocheckoutMessages(
       sequence,
     });
     const answer = await postForm(
-      endpointUrl(options.gatewayUrl, message.path),
+      endpointUrl(options.gatewayUrl, accountPath(message.path, options.account ?? 'default')),
       message.body,
       TWOCHECKOUT_USER_AGENT,
     );

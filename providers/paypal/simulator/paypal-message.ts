@@ -1,12 +1,13 @@
 // Builds one simulated PayPal IPN body: the template's fields, form-encoded in the message's
 // charset, with a simulator `verify_sign` (see simulator-signature.ts). Pure: the same options
 // give the same bytes.
-import type { EventType } from '../../../providers/types';
-import { encodeForm, encodePair, type FormPair } from './form-encoding';
+
+import { encodeForm, encodePair, type FormPair } from '../../../src/cli/simulate/form-encoding';
+import { personaFor } from '../../../src/cli/simulate/personas';
+import type { EventType } from '../../types';
 import { type PaypalContext, type PaypalTemplate, VERIFY_SIGN_PLACEHOLDER } from './paypal-fields';
 import type { PaypalIds } from './paypal-ids';
 import { receiverIdFor } from './paypal-ids';
-import { personaFor } from './personas';
 import { simulatorSignature } from './simulator-signature';
 
 export const DEFAULT_RECEIVER_EMAIL = 'billing@acme-widgets.example';
