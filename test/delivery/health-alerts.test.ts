@@ -2,12 +2,14 @@
 // least 5 attempts), re-enabled by PATCH, recovered on its next success; each step an alert to
 // ALERT_WEBHOOK_URL signed with Standard Webhooks.
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MessageVerifier } from '../../src/verify/message-verifier';
+import { NetworkClient } from '../../src/verify/network-client';
 import { apiCall, createSubscriber } from '../support/admin-client';
 import { loginToDashboard, textOf } from '../support/dashboard-client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { type FakePaypal, startFakePaypal } from '../support/fake-paypal';
 import { fixture } from '../support/fixtures';
 import { startTestGateway, type TestGateway, testConfig, waitFor } from '../support/gateway';
 import {
@@ -156,22 +158,18 @@ describe('delivery.exhausted and message.unverified alerts', () => {
   let gateway: TestGateway;
   let subscriber: RecordingServer;
   let alerts: RecordingServer;
-  let paypal: FakePaypal;
   let subscriberId: string;
   let keepAlive: NodeJS.Timeout;
 
   beforeAll(async () => {
     database = await createTestDatabase();
     alerts = await startRecordingServer(() => ({ status: 200 }));
-    paypal = await startFakePaypal();
     gateway = await startTestGateway(
       testConfig(database, {
         ALERT_WEBHOOK_URL: alerts.url,
         ALERT_WEBHOOK_SECRET: ALERT_SECRET,
         SUBSCRIBER_DISABLE_AFTER: '0',
         PROVIDER_SILENCE_ALERT: '2s',
-        PAYPAL_VERIFY_URL: paypal.url,
-        PAYPAL_RECEIVER_EMAILS: 'someone-else@example.com',
       }),
       database,
     );
@@ -185,7 +183,7 @@ describe('delivery.exhausted and message.unverified alerts', () => {
   afterAll(async () => {
     clearInterval(keepAlive);
     await gateway?.close();
-    await Promise.all([subscriber?.close(), alerts?.close(), paypal?.close()]);
+    await Promise.all([subscriber?.close(), alerts?.close()]);
     await database?.drop();
   });
 
@@ -214,26 +212,52 @@ describe('delivery.exhausted and message.unverified alerts', () => {
     });
   });
 
-  it('a verified PayPal message rejected afterwards (receiver) → message.unverified', async () => {
-    expect((await gateway.post('/ipn/paypal', fixture('paypal', 'web_accept-completed.txt'))).status).toBe(
-      200,
+  it('a message whose check gives no verdict in time is given up → message.unverified', async () => {
+    const messageId = 'msg_01JD5Q8Z3R4B9T6W2X7Y0KMN1P';
+    await gateway.db.rows(sql`
+      insert into inbound_messages
+        (id, provider, account, kind, received_at, status, headers, raw_body, verify_attempts, next_verify_at)
+      values (${messageId}, 'paypal', 'default', 'ipn', now() - interval '1 hour', 'pending', '{}'::jsonb,
+              'x=1'::bytea, 0, now())`);
+    // A check that never reaches a verdict, given up a minute after receipt.
+    const verifier = {
+      verify: () => ({ step: 'retry' as const, reason: 'postback failed: HTTP 503' }),
+      timeoutMs: 1000,
+      retryScheduleMs: [60_000],
+      giveUpAfterMs: 60_000,
+    };
+    const messageVerifier = new MessageVerifier({
+      db: gateway.db,
+      logger: gateway.logger,
+      dispatcher: gateway.dispatcher,
+      instances: [
+        {
+          provider: 'paypal',
+          account: 'default',
+          endpoints: [],
+          receive: () => {
+            throw new Error('unused');
+          },
+          verifier,
+        },
+      ],
+      network: new NetworkClient(),
+      alerts: true,
+    });
+    await messageVerifier.handle({ messageId, attempt: 0 });
+    const [message] = await gateway.db.rows<{ status: string }>(
+      sql`select status from inbound_messages where id = ${messageId}`,
     );
+    expect(message?.status).toBe('rejected');
     const [alert] = await waitFor(
       () => (received('message.unverified').length === 1 ? received('message.unverified') : undefined),
       { what: 'the unverified alert' },
     );
-    const messages = await apiCall<{ data: Array<{ id: string; status: string }> }>(
-      gateway.url,
-      'GET',
-      '/messages?provider=paypal',
-      undefined,
-      200,
-    );
-    expect(messages.data[0]?.status).toBe('rejected');
     expect(alert?.data).toMatchObject({
-      message_id: messages.data[0]?.id,
+      message_id: messageId,
       provider: 'paypal',
       account: 'default',
+      reason: expect.stringContaining('HTTP 503'),
     });
   });
 
