@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { PROVIDER_PLUGINS } from '../../providers/index';
 import type { ProviderPlugin } from '../../providers/types';
+import { parseDuration } from './duration';
 import { parseEncryptionKey } from './encryption-key';
 import { loadProvidersConfig, type ProvidersConfig } from './provider-config';
 import { commaList, duration, emptyAsUndefined, schedule, url } from './setting-types';
@@ -33,6 +34,26 @@ const encryptionKey = z.preprocess(
       return key;
     }),
 );
+/** A duration where `0` (or `off`) turns the feature off: null. */
+const optionalDuration = (fallback: string) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((text, ctx) => {
+        if (text.trim() === 'off') return null;
+        const ms = parseDuration(text);
+        if (ms === null) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${text}" is not a duration like 6h or 5d (0 turns it off)`,
+          });
+          return z.NEVER;
+        }
+        return ms === 0 ? null : ms;
+      }),
+  );
 
 const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
@@ -60,6 +81,16 @@ const envSchema = z.object({
   STORE_TIMEOUT: duration('5s'),
   MAX_BODY_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1024).default(262_144)),
   RECONCILE_INTERVAL: duration('30s'),
+  SUBSCRIBER_DISABLE_AFTER: optionalDuration('5d'),
+  ALERT_WEBHOOK_URL: z.preprocess(emptyAsUndefined, url(['https:', 'http:']).optional()),
+  ALERT_WEBHOOK_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be a whsec_ secret (whsec_ + base64)')
+      .optional(),
+  ),
+  PROVIDER_SILENCE_ALERT: optionalDuration('0'),
   TRUST_PROXY: z.preprocess(
     emptyAsUndefined,
     z
@@ -110,8 +141,13 @@ export interface Config {
   maxBodyBytes: number;
   storeTimeoutMs: number;
   reconcileIntervalMs: number;
+  /** Auto-disable a subscriber that failed this long; null = never. */
+  subscriberDisableAfterMs: number | null;
+  alerts: { url: string; secret: string } | null;
+  /** Alert when an enabled provider sent nothing this long; null = off. */
+  providerSilenceAlertMs: number | null;
   trustProxy: TrustProxy;
-  /** How long messages, events, deliveries and attempts are kept. */
+  /** How long messages, events, deliveries and attempts are kept (and how far back recover may reach). */
   retentionMs: number;
   /** How often the retention worker looks for expired rows. */
   retentionIntervalMs: number;
@@ -157,6 +193,9 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     parsed.success ? parsed.data.ACCOUNTS_FILE : undefined,
   );
   problems.push(...providerProblems);
+  if (parsed.success && parsed.data.ALERT_WEBHOOK_URL && !parsed.data.ALERT_WEBHOOK_SECRET) {
+    problems.push('ALERT_WEBHOOK_SECRET: required when ALERT_WEBHOOK_URL is set (a whsec_ secret)');
+  }
   // Node refuses to start a server whose header timeout is longer than its request timeout.
   if (parsed.success && parsed.data.HEADERS_TIMEOUT > parsed.data.REQUEST_TIMEOUT) {
     problems.push('HEADERS_TIMEOUT: must not be longer than REQUEST_TIMEOUT');
@@ -183,6 +222,12 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     maxBodyBytes: values.MAX_BODY_BYTES,
     storeTimeoutMs: values.STORE_TIMEOUT,
     reconcileIntervalMs: values.RECONCILE_INTERVAL,
+    subscriberDisableAfterMs: values.SUBSCRIBER_DISABLE_AFTER,
+    alerts:
+      values.ALERT_WEBHOOK_URL && values.ALERT_WEBHOOK_SECRET
+        ? { url: values.ALERT_WEBHOOK_URL, secret: values.ALERT_WEBHOOK_SECRET }
+        : null,
+    providerSilenceAlertMs: values.PROVIDER_SILENCE_ALERT,
     trustProxy: values.TRUST_PROXY,
     retentionMs: values.RETENTION,
     retentionIntervalMs: values.RETENTION_INTERVAL,

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
 import type { JobDispatcher } from '../queue/dispatcher';
 import type { SecretBox } from '../secrets/secret-box';
+import type { SubscriberOperations } from '../subscribers/subscriber-operations';
 import type { LoginThrottle } from './login-throttle';
 import type { SessionKeys, SessionStore } from './session';
 
@@ -24,6 +25,8 @@ export interface DashboardDeps {
   clientAddress: ClientAddressResolver;
   /** Configuration warnings for the overview banner. */
   warnings: string[];
+  /** Test pings and recover. */
+  operations: SubscriberOperations;
 }
 
 /** What every route module gets. */

@@ -11,7 +11,8 @@ import { ingestRoutes } from '../http/ingest-routes';
 import { opsRoutes } from '../http/ops-routes';
 import type { FollowUps } from '../ingest/ingest';
 import { IngestStore } from '../ingest/ingest-store';
-import { eventDeliveryJob, verifyJob } from '../queue/jobs';
+import { deliveryJob, verifyJob } from '../queue/jobs';
+import { subscriberOperations } from '../subscribers/subscriber-operations';
 import { runCheck } from '../verify/run-check';
 import type { GatewayContext } from './context';
 
@@ -29,8 +30,9 @@ function buildApp(context: GatewayContext) {
     context;
   const providerIds = config.providerConfig.known.map((plugin) => plugin.id);
   const followUps: FollowUps = {
-    verifyMessage: (messageId, attempt) => dispatcher.enqueue('verify', [verifyJob(messageId, attempt)]),
-    deliverEvent: (eventId) => dispatcher.enqueue('delivery', [eventDeliveryJob(eventId)]),
+    verifyMessage: (messageId, attempt) => dispatcher.enqueue([verifyJob(messageId, attempt)]),
+    deliver: (deliveries) =>
+      dispatcher.enqueue(deliveries.map((delivery) => deliveryJob(delivery, 0, 'scheduled'))),
   };
   const endpoints = providers.flatMap((provider) =>
     provider.endpoints.map((endpoint) => ({
@@ -42,12 +44,21 @@ function buildApp(context: GatewayContext) {
   );
 
   const clientAddress = clientAddressResolver(config.trustProxy);
+  const operations = subscriberOperations({
+    db,
+    dispatcher,
+    timeoutMs: config.delivery.timeoutMs,
+    retentionMs: config.retentionMs,
+    secrets,
+  });
   const app = createApp(logger);
   app.route(
     '/',
     opsRoutes({
       database: () => db.ping(),
-      redis: async () => void (await producer.ping()),
+      // Ingest keeps acknowledging without Redis (PostgreSQL holds the work), so a server is
+      // ready on PostgreSQL alone; a worker needs both.
+      redis: config.role === 'server' ? null : async () => void (await producer.ping()),
       metrics: () => metrics.render(),
     }),
   );
@@ -71,7 +82,7 @@ function buildApp(context: GatewayContext) {
       clientAddress,
     }),
   );
-  app.route('/api', createAdminApi({ db, dispatcher, adminToken, secrets, logger, providerIds }));
+  app.route('/api', createAdminApi({ db, dispatcher, adminToken, secrets, logger, providerIds, operations }));
   app.route(
     '/dashboard',
     createDashboard({
@@ -86,14 +97,15 @@ function buildApp(context: GatewayContext) {
       metrics,
       clientAddress,
       warnings: context.warnings,
+      operations,
     }),
   );
-  return app;
+  return { app, operations };
 }
 
 export function startHttpServer(context: GatewayContext): Promise<HttpServerRole> {
   const { config } = context;
-  const app = buildApp(context);
+  const { app, operations } = buildApp(context);
   return new Promise((resolve) => {
     const server: ServerType = serve(
       {
@@ -106,11 +118,13 @@ export function startHttpServer(context: GatewayContext): Promise<HttpServerRole
         const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
         resolve({
           url: `http://${host}:${info.port}`,
-          close: () =>
-            new Promise((closed) => {
+          close: async () => {
+            await new Promise<void>((closed) => {
               server.close(() => closed());
               if ('closeIdleConnections' in server) server.closeIdleConnections();
-            }),
+            });
+            await operations.close();
+          },
         });
       },
     );
