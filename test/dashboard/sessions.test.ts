@@ -90,6 +90,8 @@ describe('dashboard sessions, login throttling and the audit log', () => {
       { what: 'a failed delivery' },
     );
     expect((await api.post(`/deliveries/${delivery.id}/retry`)).status).toBe(202);
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    expect((await api.post(`/subscribers/${id}/recover`, { since })).status).toBe(202);
     await api.delete(`/subscribers/${id}`);
 
     const log = await api.get('/audit-log');
@@ -105,6 +107,7 @@ describe('dashboard sessions, login throttling and the audit log', () => {
         ['subscriber.rotate_secret', id],
         ['delivery.retry_failed', id],
         ['delivery.retry', delivery.id],
+        ['delivery.recover', id],
         ['subscriber.delete', id],
       ]),
     );
