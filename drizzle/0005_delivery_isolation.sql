@@ -1,6 +1,6 @@
 -- Ordered delivery: the payment an event belongs to (provider:account:transaction), null when unknown.
 ALTER TABLE "events" ADD COLUMN "payment_key" text;--> statement-breakpoint
-UPDATE "events" SET "payment_key" = "provider" || ':default:' || coalesce(nullif("body"::jsonb #>> '{data,parent_transaction_id}', ''), "transaction_id")
+UPDATE "events" SET "payment_key" = "provider" || ':' || "account" || ':' || coalesce(nullif("body"::jsonb #>> '{data,parent_transaction_id}', ''), "transaction_id")
   WHERE coalesce(nullif("body"::jsonb #>> '{data,parent_transaction_id}', ''), "transaction_id") IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "events_payment_key_idx" ON "events" USING btree ("payment_key","id") WHERE "payment_key" IS NOT NULL;--> statement-breakpoint
 -- Subscriber options and health.
