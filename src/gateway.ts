@@ -59,7 +59,9 @@ export function configureProviders(config: Config): ConfiguredProvider[] {
 }
 
 async function openDatabase(config: Config): Promise<DbHandle> {
-  if (config.databaseUrl) return openPostgres({ url: config.databaseUrl });
+  if (config.databaseUrl) {
+    return openPostgres({ url: config.databaseUrl, preparedStatements: config.databasePreparedStatements });
+  }
   return openPglite(config.dataDir);
 }
 

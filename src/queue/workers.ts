@@ -1,8 +1,7 @@
 import { type Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import { QUEUE_NAMES, type QueueKey } from './jobs';
-import { createWorkerConnection } from './redis';
+import { createWorkerConnection, type RedisConnection } from './redis';
 
 export interface WorkerSpec<T> {
   queue: QueueKey;
@@ -33,7 +32,7 @@ export function startWorkers(
   specs: WorkerSpec<unknown>[],
   logger: Logger,
 ): WorkerPool {
-  const connections: Redis[] = [];
+  const connections: RedisConnection[] = [];
   // Tracked here, not through BullMQ: its close() never settles while Redis is unreachable.
   const inFlight = new Set<Promise<void>>();
   const workers = specs.map((spec) => {
