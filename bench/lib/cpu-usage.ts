@@ -32,23 +32,23 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
-export function cpuSnapshot(appPid: number): Snapshot {
+export function cpuSnapshot(app: number | number[]): Snapshot {
+  const appPids = new Set(Array.isArray(app) ? app : [app]);
   const ticks = new Map<number, { group: Group; ticks: number }>();
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
     const stat = readStat(pid);
     if (!stat) continue;
-    const group: Group | null =
-      pid === appPid
-        ? 'app'
-        : pid === process.pid
-          ? 'bench'
-          : stat.comm === 'postgres'
-            ? 'postgres'
-            : stat.comm === 'redis-server'
-              ? 'redis'
-              : null;
+    const group: Group | null = appPids.has(pid)
+      ? 'app'
+      : pid === process.pid
+        ? 'bench'
+        : stat.comm === 'postgres'
+          ? 'postgres'
+          : stat.comm === 'redis-server'
+            ? 'redis'
+            : null;
     if (group) ticks.set(pid, { group, ticks: stat.ticks });
   }
   return { at: performance.now(), ticks, machine: machineTicks() };
@@ -65,8 +65,8 @@ export interface CpuUsage {
   otherCores: number;
 }
 
-export function cpuSince(before: Snapshot, appPid: number): CpuUsage {
-  const after = cpuSnapshot(appPid);
+export function cpuSince(before: Snapshot, app: number | number[]): CpuUsage {
+  const after = cpuSnapshot(app);
   const ms: Record<Group, number> = { app: 0, postgres: 0, redis: 0, bench: 0 };
   for (const [pid, now] of after.ticks) {
     const then = before.ticks.get(pid)?.ticks ?? 0;
