@@ -36,7 +36,8 @@ interface DrainRun {
 
 async function drainRun(options: BenchOptions, flush: boolean): Promise<DrainRun> {
   const events = options.short ? 5_000 : 100_000;
-  const timeoutMs = (options.short ? 60 : 300) * 1000;
+  // Long enough to see a pass or a fail against the 2-minute target, and to time a slow drain.
+  const timeoutMs = (options.short ? TARGET_RECOVERY_S + 10 : 300) * 1000;
   const subscribers = await startSubscribers(1);
   const db = await createBenchDatabase();
   const prefix = benchQueuePrefix(flush ? 'recovery' : 'backlog');
