@@ -1,6 +1,7 @@
 // `npx tsx bench/cpu-profile-summary.ts FILE.cpuprofile [--top N]`: where a V8 CPU profile (from
 // `node --cpu-prof`) spent its samples: top functions by self time, and self time grouped by
 // package (postgres.js, ioredis, bullmq, undici, hono...), node internals, GC and idle.
+// `--callers NAME` also lists the call paths (nearest JS frames first) that led to NAME's self time.
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
@@ -34,7 +35,9 @@ if (!file) {
   console.error('usage: tsx bench/cpu-profile-summary.ts FILE.cpuprofile [--top N]');
   process.exit(2);
 }
-const top = Number(rest[rest.indexOf('--top') + 1] ?? 25) || 25;
+const option = (name: string) => (rest.includes(name) ? rest[rest.indexOf(name) + 1] : undefined);
+const top = Number(option('--top') ?? 25) || 25;
+const callersOf = option('--callers');
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const selfUs = new Map<number, number>();
@@ -74,4 +77,30 @@ for (const [name, us] of [...byFunction]
   .filter(([n]) => !n.startsWith('(idle)'))
   .slice(0, top)) {
   console.log(`${ms(us)} ms ${share(us)}  ${name}`);
+}
+
+if (callersOf) {
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const label = (id: number) => {
+    const frame = byId.get(id)?.callFrame;
+    if (!frame) return '?';
+    const where = frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(dist|src|providers)\//, '$1/');
+    return `${frame.functionName || '(anonymous)'}${where ? ` ${where}:${frame.lineNumber + 1}` : ''}`;
+  };
+  const paths = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    if (byId.get(id)?.callFrame.functionName !== callersOf) continue;
+    const chain: string[] = [];
+    // The nearest frames outside node's own modules: who asked for the work.
+    for (let at = parent.get(id); at !== undefined && chain.length < 3; at = parent.get(at)) {
+      if (!byId.get(at)?.callFrame.url.startsWith('node:')) chain.push(label(at));
+    }
+    const key = chain.join(' < ');
+    paths.set(key, (paths.get(key) ?? 0) + us);
+  }
+  console.log(`\ncall paths into ${callersOf} (nearest caller first):`);
+  for (const [path, us] of [...paths].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`${ms(us)} ms ${share(us)}  ${path}`);
+  }
 }
