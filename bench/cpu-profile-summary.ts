@@ -85,7 +85,9 @@ if (callersOf) {
   const label = (id: number) => {
     const frame = byId.get(id)?.callFrame;
     if (!frame) return '?';
-    const where = frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(dist|src|providers)\//, '$1/');
+    const where = frame.url
+      .replace(/^.*node_modules\//, '')
+      .replace(/^file:\/\/.*\/(dist|src|providers)\//, '$1/');
     return `${frame.functionName || '(anonymous)'}${where ? ` ${where}:${frame.lineNumber + 1}` : ''}`;
   };
   const paths = new Map<string, number>();

@@ -2,6 +2,8 @@
 // concurrency 50; the figure is the time from the first post to the last arrival at 4
 // subscribers. The floor gets the same posts and is timed the same way: a bare Hono endpoint adds
 // a BullMQ job, and the job POSTs the gateway's own event JSON to the 4 subscribers.
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { createBenchDatabase } from '../lib/bench-db';
 import { startChild } from '../lib/child-process';
 import { type CpuUsage, cpuSince, cpuSnapshot } from '../lib/cpu-usage';
@@ -53,6 +55,49 @@ async function timeRun(url: string, count: number, subscribers: Subscribers, pid
   };
 }
 
+/**
+ * For reference only: the floor's worker fed by jobs the bench adds itself (50 adds in flight),
+ * without the HTTP endpoint in front. Timed from the first add to the last arrival.
+ */
+async function timeDirectJobs(
+  prefix: string,
+  count: number,
+  subscribers: Subscribers,
+  pid: number,
+): Promise<Timed> {
+  const batch = newBatch('2checkout', count);
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const queue = new Queue<{ id: string }>('floor', { connection, prefix });
+  subscribers.reset();
+  const rss = sampleTreeRss([pid]);
+  const before = cpuSnapshot([pid]);
+  const startedAt = performance.timeOrigin + performance.now();
+  let next = 0;
+  try {
+    const lane = async () => {
+      while (next < count) {
+        const id = batch.ids[next++] as string;
+        await queue.add('post', { id }, { removeOnComplete: true, removeOnFail: true });
+      }
+    };
+    await Promise.all(Array.from({ length: POST_CONCURRENCY }, lane));
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+  const postedAt = performance.timeOrigin + performance.now();
+  const lastAt = await subscribers.waitFor(count * SUBSCRIBERS, DRAIN_TIMEOUT_MS);
+  return {
+    notifications: count,
+    accepted: count,
+    arrived: subscribers.total(),
+    seconds: ((lastAt ?? Number.POSITIVE_INFINITY) - startedAt) / 1000,
+    postSeconds: (postedAt - startedAt) / 1000,
+    cpu: cpuSince(before, [pid]),
+    rss: rss.stop(),
+  };
+}
+
 /** The event JSON a subscriber got, with its transaction id turned into a placeholder. */
 function template(sample: string | null): string {
   if (!sample) throw new Error('no delivery was captured to build the floor JSON from');
@@ -92,12 +137,13 @@ export async function benchDelivery(options: BenchOptions): Promise<DeliveryResu
     await db.drop();
   }
 
+  const floorPrefix = benchQueuePrefix('delivery-floor');
   const floorServer = await startChild({
     name: 'delivery floor',
     entry: 'bench/floor-delivery.ts',
     env: {
       REDIS_URL,
-      QUEUE_PREFIX: benchQueuePrefix('delivery-floor'),
+      QUEUE_PREFIX: floorPrefix,
       SUBSCRIBER_URLS: subscribers.urls.join(','),
       EVENT_JSON: json,
       CONCURRENCY: '64',
@@ -105,10 +151,12 @@ export async function benchDelivery(options: BenchOptions): Promise<DeliveryResu
     ready: /listening on (http:\/\/\S+)/,
   });
   let floorRun: Timed;
+  let directRun: Timed;
   try {
     const ingest = `${floorServer.ready[1]}/ingest`;
     await timeRun(ingest, warmup, subscribers, [floorServer.pid]);
     floorRun = await timeRun(ingest, count, subscribers, [floorServer.pid]);
+    directRun = await timeDirectJobs(floorPrefix, count, subscribers, floorServer.pid);
   } finally {
     await floorServer.stop();
     await subscribers.stop();
@@ -144,6 +192,7 @@ export async function benchDelivery(options: BenchOptions): Promise<DeliveryResu
     ],
     [
       line('floor: Hono + BullMQ job POSTing the JSON', floorRun),
+      line('  (reference: same worker, jobs added directly)', directRun),
       line(`gateway (${options.topology === 'all' ? 'ROLE=all' : 'server + worker'})`, gatewayRun),
       [
         '  ratio (floor time / gateway time)',
