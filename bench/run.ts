@@ -92,12 +92,13 @@ function memoryVerdict(): Verdict | null {
 
 async function main(): Promise<number> {
   const started = performance.now();
+  const measured = commit(); // at the start: what was built and measured
   const load = () =>
     loadavg()
       .map((l) => l.toFixed(2))
       .join(' ');
   console.log(
-    `ipn-gateway bench at ${commit()}: ${options.sections.join(', ')}${options.short ? ' (SHORT: figures not comparable)' : ''}; gateway ${options.topology === 'all' ? 'ROLE=all (npm start)' : 'ROLE=server + ROLE=worker'}; load average ${load()}`,
+    `ipn-gateway bench at ${measured}: ${options.sections.join(', ')}${options.short ? ' (SHORT: figures not comparable)' : ''}; gateway ${options.topology === 'all' ? 'ROLE=all (npm start)' : 'ROLE=server + ROLE=worker'}; load average ${load()}`,
   );
   const verdicts: Verdict[] = [];
   let errors = 0;
@@ -118,7 +119,7 @@ async function main(): Promise<number> {
   if (memory) verdicts.push(memory);
   verdicts.sort((a, b) => a.row.localeCompare(b.row));
   printTable(
-    `Summary at ${commit()} (${fmt((performance.now() - started) / 1000)} s; load average now ${load()})`,
+    `Summary at ${measured} (${fmt((performance.now() - started) / 1000)} s; load average now ${load()})`,
     ['', 'measure', 'gateway', 'floor (same run)', 'figure', 'target', 'result'],
     verdicts.map((v) => [v.row, v.measure, v.gateway, v.floor, v.figure, v.target, verdict(v.pass)]),
   );

@@ -34,9 +34,13 @@ export function createProducerConnection(url: string): RedisConnection {
   };
   const target = parseRedisTarget(url);
   if (!target.cluster) return new Redis(url, { ...options, lazyConnect: false });
-  // A cluster client must learn the slot map before its first command: commands wait for that
-  // (the cluster-level offline queue) but not for a node that is down.
-  return clusterClient(target, options, { enableOfflineQueue: true });
+  // A cluster client must learn the slot map before its first command, so commands wait for
+  // that at start-up; once the cluster was ready they fail fast, as with a single Redis.
+  const cluster = clusterClient(target, options, { enableOfflineQueue: true });
+  cluster.once('ready', () => {
+    cluster.options.enableOfflineQueue = false;
+  });
+  return cluster;
 }
 
 /** Worker connection: BullMQ needs blocking commands to wait through reconnects. */
