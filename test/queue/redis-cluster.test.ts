@@ -1,12 +1,14 @@
 // Cluster mode (REDIS_CLUSTER=true): a real 3-node Redis Cluster started by this file carries the
-// gateway's queues; a notification is ingested, delivered, and a failed attempt is retried.
+// gateway's queues; notifications are ingested (a PayPal one verified first), delivered, and a
+// failed attempt is retried.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { twocheckoutIpn } from '../../bench/lib/ipn-bodies';
+import { paypalIpn, twocheckoutIpn } from '../../bench/lib/ipn-bodies';
 import { ConfigError, loadConfig } from '../../src/config/config';
-import { createSubscriber } from '../support/admin-client';
+import { apiJson, createSubscriber } from '../support/admin-client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { type FakePaypal, startFakePaypal } from '../support/fake-paypal';
 import { startTestGateway, type TestGateway, testConfig, waitFor } from '../support/gateway';
 import { type RecordingServer, startRecordingServer } from '../support/recording-server';
 import { hasRedisServer, type LocalCluster, startLocalCluster } from '../support/redis-cluster';
@@ -83,17 +85,20 @@ describe.skipIf(!hasRedisServer())('a gateway on a real 3-node Redis Cluster', (
   let gateway: TestGateway;
   let steady: RecordingServer;
   let flaky: RecordingServer;
+  let paypal: FakePaypal;
   const prefix = `{ipn-test-${randomBytes(4).toString('hex')}}`;
 
   beforeAll(async () => {
     cluster = await startLocalCluster();
     database = await createTestDatabase();
+    paypal = await startFakePaypal();
     gateway = await startTestGateway(
       testConfig(database, {
         REDIS_URL: cluster.nodeList,
         REDIS_CLUSTER: 'true',
         QUEUE_PREFIX: prefix,
         DELIVERY_RETRY_SCHEDULE: '200ms,200ms',
+        PAYPAL_VERIFY_URL: `${paypal.url}/cgi-bin/webscr`,
       }),
       database,
     );
@@ -109,6 +114,7 @@ describe.skipIf(!hasRedisServer())('a gateway on a real 3-node Redis Cluster', (
     await gateway?.close(); // its key clean-up targets the default Redis: nothing of ours is there
     await steady?.close();
     await flaky?.close();
+    await paypal?.close();
     await database?.drop();
     await cluster?.stop();
   });
@@ -128,18 +134,29 @@ describe.skipIf(!hasRedisServer())('a gateway on a real 3-node Redis Cluster', (
     expect(failed?.headers['webhook-id']).toBe(retried?.headers['webhook-id']);
     const rows = await waitFor(
       async () => {
-        const found = await database.handle.query<{ status: string; attempt_count: number }>(
-          'select status, attempt_count from deliveries order by attempt_count',
-          [],
+        const list = await apiJson<{ data: { status: string; attempt_count: number }[] }>(
+          gateway.url,
+          '/deliveries',
         );
-        return found.every((row) => row.status === 'succeeded') ? found : undefined;
+        return list.data.length === 2 && list.data.every((row) => row.status === 'succeeded')
+          ? list.data
+          : undefined;
       },
       { what: 'both deliveries to succeed' },
     );
-    expect(rows.map((row) => [row.status, row.attempt_count])).toEqual([
-      ['succeeded', 1],
-      ['succeeded', 2],
-    ]);
+    expect(rows.map((row) => row.attempt_count).sort()).toEqual([1, 2]);
+
+    // A PayPal IPN goes through the verify queue first, then delivery.
+    expect((await gateway.post('/ipn/paypal', paypalIpn('CLUSTER0000000001'))).status).toBe(200);
+    const verified = await waitFor(
+      () =>
+        steady.received.find(
+          (request) => JSON.parse(request.body.toString()).data.transaction_id === 'CLUSTER0000000001',
+        ),
+      { what: 'the verified PayPal event at the subscriber', timeoutMs: 20_000 },
+    );
+    expect(verified).toBeDefined();
+    expect(paypal.received).toHaveLength(1);
 
     // The queues really live in the cluster: BullMQ's keys sit on the node owning the tag's slot.
     const client = cluster.client();
@@ -148,7 +165,9 @@ describe.skipIf(!hasRedisServer())('a gateway on a real 3-node Redis Cluster', (
       const perNode = await Promise.all(client.nodes('master').map((node) => node.keys(`${prefix}:*`)));
       const holding = perNode.filter((keys) => keys.length > 0);
       expect(holding).toHaveLength(1); // the hash tag keeps every key in one slot
-      expect(holding[0]?.some((key) => key.startsWith(`${prefix}:delivery:`))).toBe(true);
+      // At least the verification queue and a delivery queue (whatever their names).
+      const queues = new Set(holding[0]?.map((key) => key.slice(prefix.length + 1).split(':')[0]));
+      expect(queues.size).toBeGreaterThanOrEqual(2);
     } finally {
       client.disconnect();
     }
