@@ -42,7 +42,7 @@ export interface EventItem {
   amount: string | null;
 }
 
-/** `data` of the shared payment event (SPEC section 3). */
+/** `data` of the shared payment event (docs/contract.md section 3). */
 export interface EventData {
   transaction_id: string | null;
   parent_transaction_id: string | null;
@@ -152,5 +152,7 @@ export interface ProviderPlugin {
   id: string;
   /** False when settings lack what the provider needs (e.g. no secret key). */
   isConfigured(settings: ProviderSettings): boolean;
+  /** The environment variable that turns an unconfigured provider on; named in start-up output. */
+  enabledBy?: string;
   configure(settings: ProviderSettings): ConfiguredProvider;
 }

@@ -39,7 +39,7 @@ export interface GatewayOptions {
   db?: DbHandle;
 }
 
-function providerSettings(config: Config): ProviderSettings {
+export function providerSettings(config: Config): ProviderSettings {
   return {
     paypal: {
       mode: config.paypal.mode,

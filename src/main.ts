@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config/config';
-import { startGateway } from './gateway';
+import { disabledProviderHints } from './disabled-providers';
+import { providerSettings, startGateway } from './gateway';
 import { RedisUnavailableError } from './queue/redis-server';
 
 function loadDotEnv(): void {
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
       for (const endpoint of provider.endpoints)
         lines.push(`  ${provider.id} ${endpoint.kind}: ${gateway.url}${endpoint.path}`);
     }
+    for (const hint of disabledProviderHints(config.providers, providerSettings(config)))
+      lines.push(`  ${hint}`);
     lines.push(`  dashboard: ${gateway.url}/dashboard`);
     lines.push(`  admin API: ${gateway.url}/api (reference: ${gateway.url}/api/docs)`);
     lines.push(

@@ -10,6 +10,7 @@ function secretKeyOf(settings: ProviderSettings): string | null {
 export const twocheckoutPlugin: ProviderPlugin = {
   id: '2checkout',
   isConfigured: (settings) => secretKeyOf(settings) !== null,
+  enabledBy: 'TWOCHECKOUT_SECRET_KEY',
   configure(settings) {
     const secretKey = secretKeyOf(settings);
     if (secretKey === null) throw new Error('2checkout: TWOCHECKOUT_SECRET_KEY is not set');

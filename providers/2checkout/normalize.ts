@@ -1,4 +1,4 @@
-// 2Checkout fields → the shared event (SPEC section 3).
+// 2Checkout fields → the shared event (docs/contract.md section 3).
 
 import { toRawFields } from '../form';
 import type { EventData, EventItem, MessageKind, NormalizedEvent } from '../types';

@@ -1,5 +1,5 @@
 // 2Checkout IPN/LCN request signatures: an HMAC over every posted value, each prefixed with its
-// UTF-8 byte length (protocol notes, section 2.1).
+// UTF-8 byte length (docs/protocols/2checkout-ipn-lcn.md section 2.1).
 import { createHmac, type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { GroupedFields } from './fields';
 

@@ -1,4 +1,4 @@
-// The mapping table of protocols/paypal-ipn.md 6.2, row for row; the first matching row wins.
+// The mapping table of docs/protocols/paypal-ipn.md 6.2, row for row; the first matching row wins.
 // Rows that map to types outside the shared vocabulary (dispute.resolved, billing_agreement.*,
 // payout.*, paypal.unhandled) become notification.unclassified.
 import type { EventType } from '../types';

@@ -1,4 +1,4 @@
-// Event keys per protocols/paypal-ipn.md 6.3: business keys, so retries and manual resends
+// Event keys per docs/protocols/paypal-ipn.md 6.3: business keys, so retries and manual resends
 // (`resend=true`) collapse onto one event while new facts (Pending → Completed) get new keys.
 import { createHash } from 'node:crypto';
 import { field, isSandboxMessage, keyword, type ParsedIpn } from './parse';

@@ -1,4 +1,4 @@
-// A verified IPN as the shared payment event (SPEC section 3, PayPal column).
+// A verified IPN as the shared payment event (docs/contract.md section 3, PayPal column).
 import type { EventData, EventType, NormalizedEvent } from '../types';
 import { parsePayPalDate } from './dates';
 import { classifyEventType } from './event-type';

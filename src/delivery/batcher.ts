@@ -28,7 +28,9 @@ export class Batcher<In, Out> {
     this.pending = [];
     if (batch.length === 0) return;
     this.run(batch.map((entry) => entry.input)).then(
-      (outputs) => batch.forEach((entry, index) => entry.resolve(outputs[index] as Out)),
+      (outputs) => {
+        for (const [index, entry] of batch.entries()) entry.resolve(outputs[index] as Out);
+      },
       (error) => {
         for (const entry of batch) entry.reject(error);
       },

@@ -7,7 +7,7 @@ export interface EventEnvelope {
   event: NormalizedEvent;
 }
 
-/** RFC 3339 in UTC with second precision, as in SPEC section 3. */
+/** RFC 3339 in UTC with second precision, as in docs/contract.md section 3. */
 export function formatTimestamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -1,9 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { fixture, SHARED_DIR } from '../support/fixtures';
+import { fixture, protocolDoc } from '../support/fixtures';
 import { startTestGateway, type TestGateway, TWOCHECKOUT_TEST_KEY, testConfig } from '../support/gateway';
 import { storedEvents, storedMessages } from '../support/messages';
 
@@ -128,8 +126,8 @@ describe('2Checkout IPN and LCN endpoints', () => {
   });
 
   it('reproduces the protocol vector: the doc IPN body verifies and its receipt recomputes', async () => {
-    // protocols/2checkout-ipn-lcn.md 7.1, signed with AABBCCDDEEFF: the body as printed there.
-    const doc = readFileSync(path.join(SHARED_DIR, 'protocols', '2checkout-ipn-lcn.md'), 'utf8');
+    // docs/protocols/2checkout-ipn-lcn.md 7.1, signed with AABBCCDDEEFF: the body as printed there.
+    const doc = protocolDoc('2checkout-ipn-lcn');
     const body = doc
       .split('\n')
       .find((line) => line.startsWith('GIFT_ORDER=0&') && line.includes('PAYMETHOD_CODE'));

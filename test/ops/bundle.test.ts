@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { fixture } from '../support/fixtures';
-import { deleteQueueKeys, REDIS_URL, testQueuePrefix } from '../support/gateway';
+import { deleteQueueKeys, REDIS_URL, testQueuePrefix, waitFor } from '../support/gateway';
 import { type GatewayProcess, spawnGateway } from '../support/gateway-process';
 
 describe('the bundle npm start runs', () => {
@@ -28,7 +28,12 @@ describe('the bundle npm start runs', () => {
 
   it('migrates, serves every part (migrations and dashboard assets found from dist/) and stops on SIGTERM', async () => {
     const base = gateway.url as string;
-    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    // Ready is a condition, not an instant: on a loaded machine a first check can time out.
+    const ready = await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200, {
+      timeoutMs: 15_000,
+      what: '/readyz to answer 200',
+    });
+    expect(ready).toBe(true);
     const receipt = await fetch(`${base}/ipn/2checkout`, {
       method: 'POST',
       body: fixture('2checkout', 'ipn-pending.txt'),

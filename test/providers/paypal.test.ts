@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { parsePayPalDate } from '../../providers/paypal/dates';
 import { paypalPlugin } from '../../providers/paypal/index';
 import type { ConfiguredProvider, EventType, NormalizedEvent, ProviderSettings } from '../../providers/types';
-import { PAYPAL_FIXTURE_TYPES, PAYPAL_WINDOWS_1252_SAMPLE } from '../support/fixtures';
+import { FIXTURES_DIR, PAYPAL_FIXTURE_TYPES, PAYPAL_WINDOWS_1252_SAMPLE } from '../support/fixtures';
 
-const FIXTURES = path.resolve(process.cwd(), '../shared/fixtures/paypal');
+const FIXTURES = path.join(FIXTURES_DIR, 'paypal');
 const VERIFY_URL = 'http://127.0.0.1:9/cgi-bin/webscr';
 const USER_AGENT = 'ipn-gateway-test/1.0';
 
@@ -73,7 +73,7 @@ function withFields(rawBody: Buffer, changes: Record<string, string | null>): Bu
 
 const isSandboxBody = (rawBody: Buffer) => /(^|&)test_ipn=1(&|$)/.test(rawBody.toString('latin1'));
 
-// From protocols/paypal-ipn.md section 7 (not fixtures).
+// From docs/protocols/paypal-ipn.md section 7 (not fixtures).
 const S9 = body(PAYPAL_WINDOWS_1252_SAMPLE);
 const S10 = body(
   'mc_gross=189.90&protection_eligibility=Eligible&address_status=confirmed&payer_id=AWBJSR8EKD5HZ&address_street=Rua+Augusta%2C+1508&payment_date=08%3A55%3A09+May+06%2C+2025+PDT&payment_status=Pending&charset=UTF-8&address_zip=01304-001&first_name=Jos%C3%A9&address_country_code=BR&address_name=Jos%C3%A9+Concei%C3%A7%C3%A3o&notify_version=3.9&custom=acct_60115&payer_status=verified&business=billing%40acme-widgets.example&address_country=Brazil&address_city=S%C3%A3o+Paulo&quantity=1&verify_sign=ADKVj36u.rahheacOyRLv2EZrJENAQHseYKHSqjJAjLr.DoiYqFvdEhl&payer_email=jose.conceicao%40example.com.br&txn_id=5Y87927448UE9177M&payment_type=instant&last_name=Concei%C3%A7%C3%A3o&address_state=SP&receiver_email=billing%40acme-widgets.example&pending_reason=paymentreview&receiver_id=RH7C366NHLF4Z&txn_type=express_checkout&item_name=Caf%C3%A9+Starter+Kit+%E2%80%93+Brasil&mc_currency=BRL&invoice=ORD-100917&residence_country=BR&transaction_subject=&payment_gross=&ipn_track_id=a2184de7002d2',

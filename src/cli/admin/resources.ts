@@ -1,4 +1,4 @@
-// The admin API shapes the CLI reads (SPEC section 5; src/api/schemas.ts has the full ones).
+// The admin API shapes the CLI reads (docs/contract.md section 5; src/api/schemas.ts has the full ones).
 
 export interface Page<T> {
   data: T[];

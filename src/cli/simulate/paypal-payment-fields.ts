@@ -1,5 +1,5 @@
 // Field lists of one-off payment IPNs and what follows them (refunds, reversals, disputes), in the
-// order PayPal sends them (protocols/paypal-ipn.md section 7).
+// order PayPal sends them (docs/protocols/paypal-ipn.md section 7).
 import { formatCents } from './money';
 import { daysFrom, paypalDate } from './paypal-dates';
 import {

@@ -1,5 +1,5 @@
 // Field lists of subscription IPNs: PayPal Standard (`subscr_*`) and recurring payments profiles
-// (`recurring_payment_*`), in the order PayPal sends them (shared fixtures `seed-recurring_*`).
+// (`recurring_payment_*`), in the order PayPal sends them (fixtures `test/fixtures/paypal/seed-recurring_*`).
 import { daysFrom, paypalDate } from './paypal-dates';
 import {
   addressName,
