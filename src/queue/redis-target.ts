@@ -21,7 +21,8 @@ export interface RedisTarget {
 }
 
 function nodeOf(url: URL): RedisNode {
-  return { host: url.hostname || '127.0.0.1', port: Number(url.port || 6379) };
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1'); // an IPv6 literal without its brackets
+  return { host: host || '127.0.0.1', port: Number(url.port || 6379) };
 }
 
 /**

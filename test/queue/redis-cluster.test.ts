@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paypalIpn, twocheckoutIpn } from '../../bench/lib/ipn-bodies';
 import { ConfigError, loadConfig } from '../../src/config/config';
+import { hasHashTag, parseRedisTarget } from '../../src/queue/redis-target';
 import { apiJson, createSubscriber } from '../support/admin-client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { type FakePaypal, startFakePaypal } from '../support/fake-paypal';
@@ -55,6 +56,28 @@ describe('cluster settings', () => {
       problems({ REDIS_URL: 'redis://127.0.0.1:7000,nohost', REDIS_CLUSTER: 'true', QUEUE_PREFIX: '{x}' }),
     ).toHaveLength(1);
     expect(problems({ REDIS_CLUSTER: 'maybe' })).toHaveLength(1);
+  });
+
+  it('reads node lists: credentials and scheme from the first entry, bare host:port after it', () => {
+    const target = parseRedisTarget(
+      'cluster+rediss://app:s%40cret@10.0.0.1:7000,10.0.0.2:7001,redis://[::1]:7002',
+    );
+    expect(target).toMatchObject({ cluster: true, username: 'app', password: 's@cret', tls: true });
+    expect(target.nodes).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: '10.0.0.2', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+    expect(parseRedisTarget('redis://127.0.0.1:6379')).toMatchObject({
+      cluster: false,
+      url: 'redis://127.0.0.1:6379',
+    });
+    expect([hasHashTag('{ipn}'), hasHashTag('a{b}c'), hasHashTag('{}x'), hasHashTag('x}{y}')]).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
   });
 
   it('prints one clear line and exits 2 when a gateway starts with an untagged prefix', async () => {
