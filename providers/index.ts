@@ -7,3 +7,8 @@ import type { ProviderPlugin } from './types';
 export const PROVIDER_PLUGINS: readonly ProviderPlugin[] = [paypalPlugin, twocheckoutPlugin];
 
 export const PROVIDER_IDS = PROVIDER_PLUGINS.map((plugin) => plugin.id);
+
+/** Every message kind the registered plugins declare (`ipn`, `lcn`, `webhook`...). */
+export const MESSAGE_KINDS: readonly string[] = [
+  ...new Set(PROVIDER_PLUGINS.flatMap((plugin) => plugin.endpoints.map((endpoint) => endpoint.kind))),
+];

@@ -1,20 +1,13 @@
-// Start-up hints for providers that are off, so a newcomer sees what turns each one on.
-import { PROVIDER_PLUGINS } from '../providers/index';
-import type { ProviderPlugin, ProviderSettings } from '../providers/types';
+// Start-up hints for providers that are off, so a newcomer sees what turns each one on. The
+// variable comes from each plugin's own settings declaration.
+import type { DisabledProvider } from './config/provider-config';
 
 /** One line per registered provider that is not enabled, naming the one setting that enables it. */
-export function disabledProviderHints(
-  enabledIds: readonly string[],
-  settings: ProviderSettings,
-  plugins: readonly ProviderPlugin[] = PROVIDER_PLUGINS,
-): string[] {
-  return plugins
-    .filter((plugin) => !enabledIds.includes(plugin.id))
-    .map((plugin) => {
-      // Configured but left out of PROVIDERS: that list is what switches it back on.
-      const variable = plugin.isConfigured(settings) ? null : plugin.enabledBy;
-      return variable
-        ? `${plugin.id}: disabled, set ${variable} to enable`
-        : `${plugin.id}: disabled, add it to PROVIDERS to enable`;
-    });
+export function disabledProviderHints(disabled: readonly DisabledProvider[]): string[] {
+  return disabled.map(({ id, enabledBy, configured }) =>
+    // Configured but left out of PROVIDERS: that list is what switches it back on.
+    !configured && enabledBy !== null
+      ? `${id}: disabled, set ${enabledBy} to enable`
+      : `${id}: disabled, add it to PROVIDERS to enable`,
+  );
 }

@@ -1,13 +1,16 @@
 // Composition root: builds the shared parts from the configuration, then starts the roles ROLE
 // asks for (HTTP server, workers, or both).
 import { Queue } from 'bullmq';
-import { PROVIDER_PLUGINS } from '../providers/index';
-import type { ConfiguredProvider, ProviderSettings } from '../providers/types';
 import { resolveAdminToken } from './admin-token';
 import type { Config } from './config/config';
 import { type DbHandle, openPglite, openPostgres } from './db/client';
 import { createLogger, type Logger } from './logger';
 import { GatewayMetrics } from './metrics/metrics';
+import {
+  buildProviderInstances,
+  type EndpointHint,
+  type ProviderInstance,
+} from './providers/provider-instances';
 import { JobDispatcher } from './queue/dispatcher';
 import { QUEUE_NAMES } from './queue/jobs';
 import type { Reconciler } from './queue/reconciler';
@@ -16,6 +19,7 @@ import { resolveRedis } from './queue/redis-server';
 import { bounded, type GatewayContext, SHUTDOWN_STEP_MS } from './roles/context';
 import { type HttpServerRole, startHttpServer } from './roles/http-server';
 import { startWorkerRole, type WorkerRole } from './roles/workers';
+import { NetworkClient } from './verify/network-client';
 
 export interface Gateway {
   config: Config;
@@ -24,7 +28,9 @@ export interface Gateway {
   db: DbHandle;
   dispatcher: JobDispatcher;
   reconciler: Reconciler | null;
-  providers: ConfiguredProvider[];
+  providers: ProviderInstance[];
+  /** Endpoints left off for want of a setting (the start-up hint). */
+  endpointHints: EndpointHint[];
   adminToken: string;
   adminTokenGenerated: boolean;
   redisUrl: string;
@@ -37,25 +43,6 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Use this database instead of opening one from the configuration (tests). */
   db?: DbHandle;
-}
-
-export function providerSettings(config: Config): ProviderSettings {
-  return {
-    paypal: {
-      mode: config.paypal.mode,
-      verifyUrl: config.paypal.verifyUrl,
-      receiverEmails: config.paypal.receiverEmails,
-      userAgent: config.paypal.userAgent,
-    },
-    twocheckout: { secretKey: config.twocheckout.secretKey },
-  };
-}
-
-export function configureProviders(config: Config): ConfiguredProvider[] {
-  const settings = providerSettings(config);
-  return PROVIDER_PLUGINS.filter((plugin) => config.providers.includes(plugin.id)).map((plugin) =>
-    plugin.configure(settings),
-  );
 }
 
 async function openDatabase(config: Config): Promise<DbHandle> {
@@ -84,11 +71,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     [QUEUE_NAMES.verify]: await queues.verify.getJobCounts('waiting', 'delayed', 'active', 'failed'),
     [QUEUE_NAMES.delivery]: await queues.delivery.getJobCounts('waiting', 'delayed', 'active', 'failed'),
   });
+  const { instances, hints } = buildProviderInstances(config.providerConfig);
   const context: GatewayContext = {
     config,
     logger,
     db,
-    providers: configureProviders(config),
+    providers: instances,
+    network: new NetworkClient(),
     adminToken: token.token,
     redisUrl: redis.url,
     producer,
@@ -123,6 +112,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     dispatcher: context.dispatcher,
     reconciler: workers?.reconciler ?? null,
     providers: context.providers,
+    endpointHints: hints,
     adminToken: token.token,
     adminTokenGenerated: token.generated,
     redisUrl: redis.url,

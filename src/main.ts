@@ -1,12 +1,29 @@
 import { existsSync } from 'node:fs';
+import { DEFAULT_ACCOUNT } from './config/accounts-file';
 import { ConfigError, loadConfig } from './config/config';
 import { disabledProviderHints } from './disabled-providers';
-import { providerSettings, startGateway } from './gateway';
+import { type Gateway, startGateway } from './gateway';
 import { RedisUnavailableError } from './queue/redis-server';
 
 function loadDotEnv(): void {
   // A .env file may supply settings; variables already in the environment win.
   if (existsSync('.env')) process.loadEnvFile('.env');
+}
+
+/** Each endpoint of each account, then what is off and the variable that turns it on. */
+function endpointLines(gateway: Gateway, url: string): string[] {
+  const lines: string[] = [];
+  for (const provider of gateway.providers) {
+    const account = provider.account === DEFAULT_ACCOUNT ? '' : ` (${provider.account})`;
+    for (const endpoint of provider.endpoints)
+      lines.push(`  ${provider.provider} ${endpoint.kind}${account}: ${url}${endpoint.path}`);
+  }
+  for (const hint of gateway.endpointHints) {
+    const account = hint.account === DEFAULT_ACCOUNT ? '' : ` (${hint.account})`;
+    lines.push(`  ${hint.provider} ${hint.kind}${account}: off until ${hint.variable} is set`);
+  }
+  for (const hint of disabledProviderHints(gateway.config.providerConfig.disabled)) lines.push(`  ${hint}`);
+  return lines;
 }
 
 async function main(): Promise<void> {
@@ -37,12 +54,7 @@ async function main(): Promise<void> {
     `ipn-gateway started (role ${config.role}, ${gateway.db.kind} database, Redis ${gateway.redisUrl})`,
   ];
   if (gateway.url) {
-    for (const provider of gateway.providers) {
-      for (const endpoint of provider.endpoints)
-        lines.push(`  ${provider.id} ${endpoint.kind}: ${gateway.url}${endpoint.path}`);
-    }
-    for (const hint of disabledProviderHints(config.providers, providerSettings(config)))
-      lines.push(`  ${hint}`);
+    lines.push(...endpointLines(gateway, gateway.url));
     lines.push(`  dashboard: ${gateway.url}/dashboard`);
     lines.push(`  admin API: ${gateway.url}/api (reference: ${gateway.url}/api/docs)`);
     lines.push(

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config/config';
+import { type Config, ConfigError, loadConfig } from '../src/config/config';
+
+/** A provider's parsed shared settings (its environment variables), as its plugin declared them. */
+function sharedOf(config: Config, id: string) {
+  // biome-ignore lint/suspicious/noExplicitAny: each plugin's settings have their own shape
+  return config.providerConfig.enabled.find((provider) => provider.plugin.id === id)?.shared as any;
+}
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -21,8 +27,8 @@ describe('configuration', () => {
     expect(config.queuePrefix).toBe('ipn-gateway');
     expect(config.role).toBe('all');
     expect(config.providers).toEqual(['paypal']); // 2checkout needs its secret key
-    expect(config.paypal.mode).toBe('live');
-    expect(config.paypal.verifyUrl).toBe('https://ipnpb.paypal.com/cgi-bin/webscr');
+    expect(sharedOf(config, 'paypal').mode).toBe('live');
+    expect(sharedOf(config, 'paypal').verifyUrl).toBe('https://ipnpb.paypal.com/cgi-bin/webscr');
     expect(config.delivery.retryScheduleMs).toEqual([
       5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
     ]);
@@ -33,8 +39,8 @@ describe('configuration', () => {
   it('enables 2checkout when its key is set, and picks the sandbox postback host by mode', () => {
     const config = loadConfig({ TWOCHECKOUT_SECRET_KEY: 'k', PAYPAL_MODE: 'sandbox' });
     expect(config.providers).toEqual(['paypal', '2checkout']);
-    expect(config.paypal.verifyUrl).toBe('https://ipnpb.sandbox.paypal.com/cgi-bin/webscr');
-    expect(loadConfig({ PAYPAL_VERIFY_URL: 'http://127.0.0.1:1/x' }).paypal.verifyUrl).toBe(
+    expect(sharedOf(config, 'paypal').verifyUrl).toBe('https://ipnpb.sandbox.paypal.com/cgi-bin/webscr');
+    expect(sharedOf(loadConfig({ PAYPAL_VERIFY_URL: 'http://127.0.0.1:1/x' }), 'paypal').verifyUrl).toBe(
       'http://127.0.0.1:1/x',
     );
   });

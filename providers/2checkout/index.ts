@@ -1,26 +1,35 @@
 // 2Checkout (Verifone) IPN and LCN: inline HMAC verification, answered with a signed read receipt.
-import type { ProviderPlugin, ProviderSettings } from '../types';
+// Each account has its own secret key.
+import { z } from 'zod';
+import { optionalText } from '../../src/config/setting-types';
+import { defineProvider } from '../types';
 import { createReceiver } from './receive';
+import { twocheckoutTransitions } from './transitions';
 
-function secretKeyOf(settings: ProviderSettings): string | null {
-  const secretKey = settings.twocheckout.secretKey;
-  return typeof secretKey === 'string' && secretKey.length > 0 ? secretKey : null;
-}
+const envSchema = z
+  .object({ TWOCHECKOUT_SECRET_KEY: optionalText })
+  .transform((env) => ({ secretKey: env.TWOCHECKOUT_SECRET_KEY ?? null }));
 
-export const twocheckoutPlugin: ProviderPlugin = {
+const accountSchema = z
+  .object({ secret_key: z.string().min(1, 'the account secret key is required') })
+  .strict()
+  .transform((account) => ({ secretKey: account.secret_key }));
+
+type TwocheckoutShared = z.infer<typeof envSchema>;
+type TwocheckoutAccount = z.infer<typeof accountSchema>;
+
+export const twocheckoutPlugin = defineProvider<TwocheckoutShared, TwocheckoutAccount>({
   id: '2checkout',
-  isConfigured: (settings) => secretKeyOf(settings) !== null,
-  enabledBy: 'TWOCHECKOUT_SECRET_KEY',
-  configure(settings) {
-    const secretKey = secretKeyOf(settings);
-    if (secretKey === null) throw new Error('2checkout: TWOCHECKOUT_SECRET_KEY is not set');
-    return {
-      id: '2checkout',
-      endpoints: [
-        { kind: 'ipn', path: '/ipn/2checkout', answersGet: true },
-        { kind: 'lcn', path: '/lcn/2checkout', answersGet: true },
-      ],
-      receive: createReceiver(secretKey),
-    };
+  endpoints: [
+    { kind: 'ipn', path: '/ipn/2checkout', answersGet: true },
+    { kind: 'lcn', path: '/lcn/2checkout', answersGet: true },
+  ],
+  settings: {
+    env: envSchema,
+    account: accountSchema,
+    defaultAccount: (shared) => (shared.secretKey === null ? null : { secretKey: shared.secretKey }),
+    enabledBy: 'TWOCHECKOUT_SECRET_KEY',
   },
-};
+  transitions: twocheckoutTransitions,
+  configure: (_shared, account) => ({ receive: createReceiver(account.secretKey) }),
+});

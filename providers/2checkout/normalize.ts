@@ -45,6 +45,7 @@ function ipnData(byName: FieldMap): EventData {
     },
     items: ipnItems(byName),
     reason: null,
+    receiver: null,
   };
 }
 
@@ -67,6 +68,7 @@ function lcnData(byName: FieldMap): EventData {
     },
     items: [],
     reason: null,
+    receiver: null,
   };
 }
 

@@ -1,9 +1,7 @@
 // The environment comes from configuration, never from the message: anyone can get a genuinely
 // VERIFIED sandbox IPN, so `test_ipn` must match the configured mode.
-import type { ProviderSettings } from '../types';
 import { isSandboxMessage, type ParsedIpn } from './parse';
-
-export type PayPalMode = ProviderSettings['paypal']['mode'];
+import type { PayPalMode } from './settings';
 
 export function environmentRejection(ipn: ParsedIpn, mode: PayPalMode): string | null {
   const sandboxMessage = isSandboxMessage(ipn);

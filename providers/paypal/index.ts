@@ -1,66 +1,46 @@
-// PayPal IPN: answer 200 once stored, verify later by postback, then normalize.
-import type {
-  ConfiguredProvider,
-  InboundDecision,
-  InboundRequest,
-  ProviderPlugin,
-  ProviderResponse,
-  ProviderSettings,
-  VerifiedDecision,
-} from '../types';
-import { environmentRejection } from './environment';
-import { idempotencyKey } from './idempotency';
-import { normalize } from './normalize';
-import { parseIpn } from './parse';
-import { buildPostbackRequest, interpretPostback } from './postback';
-import { receiverRejection } from './receiver';
+// PayPal: IPN (verified by postback after the 200) and REST webhooks (verified offline with
+// PayPal's signing certificate), per account.
+import { defineProvider, type ProviderAccount } from '../types';
+import { createIpnHandler } from './ipn';
+import { accountSchema, defaultAccount, envSchema, type PayPalAccount, type PayPalShared } from './settings';
+import { paypalTransitions } from './transitions';
+import { createWebhookHandler } from './webhook/handler';
 
-// PayPal needs an empty 200 to stop resending, whatever we decide about the message.
-const acknowledged = (): ProviderResponse => ({ status: 200, body: '' });
-const badRequest = (): ProviderResponse => ({ status: 400, body: '' });
+// PayPal resends an IPN for about four days and a webhook for three; past that, give up.
+const GIVE_UP_AFTER_MS = 4 * 24 * 3_600_000;
 
-function configure(settings: ProviderSettings): ConfiguredProvider {
-  const { mode, verifyUrl, receiverEmails, userAgent } = settings.paypal;
-
-  function receive(request: InboundRequest): InboundDecision {
-    const parsed = parseIpn(request.rawBody);
-    if (!parsed.ok) return { outcome: 'malformed', reason: parsed.reason, response: badRequest() };
-    const key = idempotencyKey(parsed.ipn, request.rawBody);
-    const refused = environmentRejection(parsed.ipn, mode);
-    if (refused !== null) {
-      return { outcome: 'rejected', reason: refused, idempotencyKey: key, response: acknowledged() };
-    }
-    return { outcome: 'deferred', idempotencyKey: key, response: acknowledged() };
-  }
-
-  function afterVerified(rawBody: Buffer): VerifiedDecision {
-    const parsed = parseIpn(rawBody);
-    if (!parsed.ok) return { outcome: 'rejected', reason: parsed.reason };
-    // Checked again in case the mode changed between receipt and verification.
-    const refused = environmentRejection(parsed.ipn, mode) ?? receiverRejection(parsed.ipn, receiverEmails);
-    if (refused !== null) return { outcome: 'rejected', reason: refused };
-    return {
-      outcome: 'accepted',
-      idempotencyKey: idempotencyKey(parsed.ipn, rawBody),
-      event: normalize(parsed.ipn),
-    };
-  }
-
+function configure(shared: PayPalShared, account: PayPalAccount): ProviderAccount {
+  const ipn = createIpnHandler(shared, account);
+  const webhook = createWebhookHandler(shared, account);
   return {
-    id: 'paypal',
-    endpoints: [{ kind: 'ipn', path: '/ipn/paypal', answersGet: false }],
-    receive,
-    deferredVerifier: {
-      postbackRequest: (rawBody) => buildPostbackRequest(rawBody, verifyUrl, userAgent),
-      interpretPostback,
-      afterVerified,
+    receive: (request) => (request.kind === 'webhook' ? webhook.receive(request) : ipn.receive(request)),
+    verifier: {
+      verify: (message, now) =>
+        message.kind === 'webhook' ? webhook.verify(message, now) : ipn.verify(message.rawBody),
+      timeoutMs: shared.verifyTimeoutMs,
+      retryScheduleMs: shared.verifyRetryScheduleMs,
+      giveUpAfterMs: GIVE_UP_AFTER_MS,
     },
   };
 }
 
-export const paypalPlugin: ProviderPlugin = {
+export const paypalPlugin = defineProvider<PayPalShared, PayPalAccount>({
   id: 'paypal',
-  // Nothing is required: mode and verify URL have defaults, the receiver list is optional.
-  isConfigured: () => true,
+  endpoints: [
+    { kind: 'ipn', path: '/ipn/paypal' },
+    {
+      kind: 'webhook',
+      path: '/webhooks/paypal',
+      requires: { variable: 'PAYPAL_WEBHOOK_ID', present: (account) => account.webhookId !== null },
+    },
+  ],
+  settings: {
+    env: envSchema,
+    account: accountSchema,
+    // IPN needs no setting: PayPal is on unless PROVIDERS leaves it out.
+    defaultAccount,
+    enabledBy: null,
+  },
+  transitions: paypalTransitions,
   configure,
-};
+});

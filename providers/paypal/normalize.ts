@@ -50,6 +50,7 @@ function dataOf(ipn: ParsedIpn): EventData {
     },
     items: itemsOf(ipn),
     reason: get('reason_code') ?? pendingReason(ipn),
+    receiver: get('receiver_email') ?? get('receiver_id'),
   };
 }
 

@@ -1,10 +1,13 @@
 // Verification: PayPal recognises only the exact bytes it sent, prefixed with the command.
-import type { PostbackRequest, PostbackVerdict } from '../types';
+import type { NetworkRequest } from '../types';
 
 const VALIDATE_PREFIX = Buffer.from('cmd=_notify-validate&', 'ascii');
 
-export function buildPostbackRequest(rawBody: Buffer, verifyUrl: string, userAgent: string): PostbackRequest {
+export type PostbackVerdict = 'verified' | 'invalid' | 'retry';
+
+export function buildPostbackRequest(rawBody: Buffer, verifyUrl: string, userAgent: string): NetworkRequest {
   return {
+    method: 'POST',
     url: verifyUrl,
     body: Buffer.concat([VALIDATE_PREFIX, rawBody]),
     headers: {

@@ -1,4 +1,5 @@
-// Business check after VERIFIED: a genuine IPN for someone else's account must not be forwarded.
+// A genuine IPN for someone else's PayPal account must not be forwarded. Checked before the
+// postback (so a stranger's message costs us nothing) and again after it.
 import { field, type ParsedIpn } from './parse';
 
 /** The reason the receiver is refused, or null when it is one of ours (or no list is configured). */

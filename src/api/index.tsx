@@ -8,6 +8,7 @@ import { apiErrorHandler, validationProblemHook } from './errors';
 import { registerDeliveryRoutes } from './routes/deliveries';
 import { registerEventRoutes } from './routes/events';
 import { registerMessageRoutes } from './routes/messages';
+import { registerPaymentRoutes } from './routes/payments';
 import { registerSubscriberRoutes } from './routes/subscribers';
 
 export type { AdminApiDeps } from './deps';
@@ -48,5 +49,6 @@ export function createAdminApi(deps: AdminApiDeps): OpenAPIHono {
   registerEventRoutes(api, deps);
   registerDeliveryRoutes(api, deps);
   registerMessageRoutes(api, deps);
+  registerPaymentRoutes(api, deps);
   return api;
 }

@@ -1,14 +1,14 @@
 // Every request and response shape of the admin API, defined once: the same schemas validate
 // requests and generate the OpenAPI document.
 import { z } from '@hono/zod-openapi';
+import { MESSAGE_KINDS, PROVIDER_IDS } from '../../providers/index';
 import { EVENT_TYPES } from '../../providers/types';
 import { BULK_RETRY_LIMIT } from '../delivery/delivery-commands';
-import { isEventTypeFilter, isWebhookUrl } from '../subscribers/validation';
+import { isAccountName, isEventTypeFilter, isWebhookUrl } from '../subscribers/validation';
 import { decodeCursor } from './queries/page';
 
 const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 const MESSAGE_STATUSES = ['pending', 'verified', 'invalid', 'rejected', 'duplicate'] as const;
-const MESSAGE_KINDS = ['ipn', 'lcn'] as const;
 const SUBSCRIBER_FORMATS = ['event', 'raw'] as const;
 
 const timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-21T12:00:00.000Z' });
@@ -98,7 +98,8 @@ export const MessageQuerySchema = z.object({
     .optional()
     .openapi({ param: { name: 'status', in: 'query' } }),
   kind: z
-    .enum(MESSAGE_KINDS)
+    .string()
+    .refine((kind) => MESSAGE_KINDS.includes(kind), { message: `must be one of ${MESSAGE_KINDS.join(', ')}` })
     .optional()
     .openapi({ param: { name: 'kind', in: 'query' } }),
 });
@@ -138,7 +139,18 @@ const subscriberFields = {
   providers: z
     .array(z.string())
     .max(20)
-    .openapi({ description: 'Provider ids (paypal, 2checkout); empty means every provider' }),
+    .openapi({ description: `Provider ids (${PROVIDER_IDS.join(', ')}); empty means every provider` }),
+  accounts: z
+    .array(
+      z
+        .string()
+        .refine(isAccountName, { message: 'must be an account name: letters, digits, "_" and "-"' })
+        .openapi({ example: 'shop-eu' }),
+    )
+    .max(50)
+    .openapi({
+      description: 'Provider accounts (ACCOUNTS_FILE names, or default); empty means every account',
+    }),
   format: z
     .enum(SUBSCRIBER_FORMATS)
     .openapi({ description: 'event: the shared JSON event; raw: the provider body as received' }),
@@ -151,6 +163,7 @@ export const CreateSubscriberSchema = z
     enabled: subscriberFields.enabled.default(true),
     event_types: subscriberFields.event_types.default([]),
     providers: subscriberFields.providers.default([]),
+    accounts: subscriberFields.accounts.default([]),
     format: subscriberFields.format.default('event'),
   })
   .openapi('SubscriberCreate');
@@ -162,6 +175,7 @@ export const UpdateSubscriberSchema = z
     enabled: subscriberFields.enabled.optional(),
     event_types: subscriberFields.event_types.optional(),
     providers: subscriberFields.providers.optional(),
+    accounts: subscriberFields.accounts.optional(),
     format: subscriberFields.format.optional(),
   })
   .openapi('SubscriberUpdate');
@@ -174,6 +188,7 @@ export const SubscriberSchema = z
     enabled: z.boolean(),
     event_types: z.array(z.string()),
     providers: z.array(z.string()),
+    accounts: z.array(z.string()),
     format: z.enum(SUBSCRIBER_FORMATS),
     created_at: timestamp,
     updated_at: timestamp,
@@ -271,7 +286,13 @@ export const EventSchema = z
     id: z.string().openapi({ example: 'evt_01JD5Q8Z3R4B9T6W2X7Y0KMN1P' }),
     type: z.enum(EVENT_TYPES),
     provider: z.string(),
+    account: z.string().openapi({ description: 'The provider account (default without ACCOUNTS_FILE)' }),
+    channel: z.string().openapi({ description: 'How it arrived: ipn, lcn or webhook' }),
     livemode: z.boolean(),
+    superseded: z.boolean().openapi({
+      description:
+        'True when the event would have moved its payment back or repeated its state: stored, never delivered',
+    }),
     occurred_at: timestamp,
     received_at: timestamp,
     data: z.object({
@@ -293,10 +314,14 @@ export const EventSchema = z
         z.object({ name: nullableString, quantity: z.number().nullable(), amount: nullableString }),
       ),
       reason: nullableString,
+      receiver: nullableString.openapi({
+        description:
+          'The merchant account the money went to, as the provider names it; null when it names none',
+      }),
     }),
     raw: z
-      .record(z.string(), z.union([z.string(), z.array(z.string())]))
-      .openapi({ description: 'Every provider field, decoded' }),
+      .record(z.string(), z.unknown())
+      .openapi({ description: 'Every provider field, decoded (form fields, or the parsed JSON body)' }),
   })
   .openapi('Event');
 
@@ -312,7 +337,8 @@ export const MessageSchema = z
   .object({
     id: z.string().openapi({ example: 'msg_01JD5Q8Z3R4B9T6W2X7Y0KMN1P' }),
     provider: z.string(),
-    kind: z.enum(MESSAGE_KINDS),
+    account: z.string().openapi({ description: 'The provider account whose endpoint received it' }),
+    kind: z.string().openapi({ description: `How it arrived: ${MESSAGE_KINDS.join(', ')}` }),
     received_at: timestamp,
     status: z.enum(MESSAGE_STATUSES),
     reason: z.string().nullable(),
@@ -330,3 +356,82 @@ export const MessageDetailSchema = MessageSchema.extend({
 }).openapi('MessageDetail');
 
 export const MessagePageSchema = pageOf(MessageSchema, 'MessagePage');
+
+// ---- payments ----
+
+export const PaymentQuerySchema = z.object({
+  ...pageQuery,
+  provider: exactFilter('provider', 'Only payments of this provider'),
+  state: z
+    .enum(EVENT_TYPES)
+    .optional()
+    .openapi({ param: { name: 'state', in: 'query' }, description: 'Only payments in this state' }),
+  transaction_id: exactFilter('transaction_id', 'Only the payment of this transaction'),
+  order_id: exactFilter('order_id', 'Only payments of this order id'),
+  email: exactFilter('email', 'Only payments whose customer has this email (case-insensitive)'),
+});
+
+export const PaymentParamsSchema = z.object({
+  provider: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: 'provider', in: 'path' }, example: PROVIDER_IDS[0] }),
+  transaction_id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'transaction_id', in: 'path' }, example: '61E67681CH3238416' }),
+});
+
+export const PaymentAccountQuerySchema = z.object({
+  account: exactFilter('account', 'The account, when the transaction id exists in several'),
+});
+
+const decimal = (description: string) => z.string().nullable().openapi({ description, example: '20.00' });
+
+const paymentFields = {
+  provider: z.string(),
+  account: z.string().openapi({ example: 'default' }),
+  transaction_id: z.string(),
+  order_id: nullableString,
+  state: z
+    .enum(EVENT_TYPES)
+    .openapi({ description: 'Type of the latest event that moved the payment forward' }),
+  amount: decimal("The payment's own amount, as the provider sent it"),
+  currency: nullableString,
+  refunded_amount: decimal("Exact sum of the distinct refunds' absolute amounts; null before any refund"),
+  livemode: z.boolean(),
+  customer_email: nullableString,
+  first_seen_at: timestamp,
+  updated_at: timestamp,
+};
+
+export const PaymentSchema = z.object(paymentFields).openapi('Payment');
+
+export const PaymentEventSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(EVENT_TYPES),
+    occurred_at: timestamp,
+    received_at: timestamp,
+    superseded: z.boolean().openapi({ description: 'Stored but not delivered' }),
+    transaction_id: nullableString.openapi({ description: "The event's own transaction (a refund's, say)" }),
+    amount: nullableString,
+    message_id: z.string().openapi({ description: 'The inbound message that carried it' }),
+    deliveries: z
+      .object({
+        total: z.number().int(),
+        succeeded: z.number().int(),
+        pending: z.number().int(),
+        failed: z.number().int(),
+      })
+      .openapi({ description: 'Its deliveries by status (none for a superseded event)' }),
+  })
+  .openapi('PaymentEvent');
+
+export const PaymentWithEventsSchema = PaymentSchema.extend({
+  events: z.array(PaymentEventSchema).openapi({ description: 'Every event of the payment, oldest first' }),
+}).openapi('PaymentWithEvents');
+
+export const PaymentPageSchema = pageOf(PaymentSchema, 'PaymentPage');

@@ -37,7 +37,7 @@ export function commaList(text: string): string[] {
     .filter((item) => item.length > 0);
 }
 
-function httpUrl(text: string): string {
+export function httpUrl(text: string): string {
   if (!URL.canParse(text) || !['http:', 'https:'].includes(new URL(text).protocol)) {
     throw new InvalidArgumentError('expected an http:// or https:// URL');
   }

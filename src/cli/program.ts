@@ -1,28 +1,35 @@
 // The command tree. Commander reports its own usage errors; ours are CliErrors; either way the
 // user sees one `error: ...` line on stderr and a non-zero exit code.
 import { Command, CommanderError } from 'commander';
+import { PROVIDER_CLIS } from '../../providers/cli';
 import { CliError, describeError, EXIT_FAILURE } from './cli-error';
 import { registerDeliveryCommands } from './commands/deliveries';
 import { registerEventCommands } from './commands/events';
-import { registerFakePaypalCommand } from './commands/fake-paypal';
 import { registerMessageCommands } from './commands/messages';
 import { registerMigrateCommand } from './commands/migrate';
-import { registerSimulateCommands } from './commands/simulate';
+import { registerPaymentCommands } from './commands/payments';
+import { registerProviderCommands, registerSimulateCommands } from './commands/simulate';
 import { registerSubscriberCommands } from './commands/subscribers';
+
+const indent = (lines: string[], prefix: string) => lines.map((line) => `${prefix}${line}`).join('\n');
 
 const OVERVIEW = `
 Environment:
   IPN_GATEWAY_URL   gateway base URL (default http://127.0.0.1:3000)
   ADMIN_TOKEN       admin API token (subscribers, deliveries, events, messages)
-  SIMULATOR_KEY     key shared by simulate paypal and fake-paypal
-  TWOCHECKOUT_SECRET_KEY, DATABASE_URL, DATA_DIR: as for the server
+${indent(
+  PROVIDER_CLIS.flatMap((cli) => cli.environment ?? []),
+  '  ',
+)}
+  DATABASE_URL, DATA_DIR: as for the server
 
 Examples:
   $ ipn-gateway migrate
   $ ipn-gateway subscribers add https://billing.internal.example/webhooks/payments
-  $ ipn-gateway fake-paypal
-  $ ipn-gateway simulate paypal --type payment.refunded
-  $ ipn-gateway simulate 2checkout --type license.changed --algorithm sha256
+${indent(
+  PROVIDER_CLIS.flatMap((cli) => cli.examples ?? []),
+  '  $ ',
+)}
   $ ipn-gateway deliveries list --status failed
   $ ipn-gateway deliveries retry --subscriber sub_01JD5Q8Z3R4B9T6W2X7Y0KMN1P --since 2026-11-21T00:00:00Z`;
 
@@ -37,8 +44,9 @@ export function buildProgram(): Command {
   registerDeliveryCommands(program);
   registerEventCommands(program);
   registerMessageCommands(program);
+  registerPaymentCommands(program);
   registerSimulateCommands(program);
-  registerFakePaypalCommand(program);
+  registerProviderCommands(program);
   registerMigrateCommand(program);
   return program;
 }

@@ -1,85 +1,13 @@
 // The environment is read here, once, at boot; nothing else looks at process.env.
 import { z } from 'zod';
-import { PROVIDER_IDS } from '../../providers/index';
+import { PROVIDER_PLUGINS } from '../../providers/index';
+import type { ProviderPlugin } from '../../providers/types';
 import { parseNodeList } from '../queue/redis-target';
-import { parseDuration } from './duration';
+import { loadProvidersConfig, type ProvidersConfig } from './provider-config';
 import { redisSettings } from './redis-settings';
-
-const PAYPAL_VERIFY_URLS = {
-  live: 'https://ipnpb.paypal.com/cgi-bin/webscr',
-  sandbox: 'https://ipnpb.sandbox.paypal.com/cgi-bin/webscr',
-} as const;
+import { commaList, duration, emptyAsUndefined, schedule, url } from './setting-types';
 
 const DEFAULT_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h';
-// The last delay repeats until PayPal's own resend window (about four days) has passed.
-const DEFAULT_VERIFY_SCHEDULE = '10s,30s,1m,5m,15m,30m,1h';
-
-const emptyAsUndefined = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-
-const optionalText = z.preprocess(emptyAsUndefined, z.string().trim().optional());
-
-const duration = (fallback: string) =>
-  z.preprocess(
-    emptyAsUndefined,
-    z
-      .string()
-      .default(fallback)
-      .transform((text, ctx) => {
-        const ms = parseDuration(text);
-        if (ms === null || ms <= 0) {
-          ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 500ms, 15s, 5m or 2h` });
-          return z.NEVER;
-        }
-        return ms;
-      }),
-  );
-
-const schedule = (fallback: string) =>
-  z.preprocess(
-    emptyAsUndefined,
-    z
-      .string()
-      .default(fallback)
-      .transform((text, ctx) => {
-        const delays = text.split(',').map((part) => parseDuration(part));
-        if (delays.some((delay) => delay === null || delay < 0)) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `"${text}" is not a comma list of durations like 5s,5m,2h`,
-          });
-          return z.NEVER;
-        }
-        return delays as number[];
-      }),
-  );
-
-const commaList = z.preprocess(
-  emptyAsUndefined,
-  z
-    .string()
-    .optional()
-    .transform((text) =>
-      text === undefined
-        ? undefined
-        : text
-            .split(',')
-            .map((item) => item.trim())
-            .filter((item) => item.length > 0),
-    ),
-);
-
-const url = (protocols: string[]) =>
-  z.string().refine(
-    (text) => {
-      try {
-        return protocols.includes(new URL(text).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { message: `must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL` },
-  );
 
 const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
@@ -114,12 +42,7 @@ const envSchema = z.object({
     z.string().min(16, 'must be at least 16 characters').optional(),
   ),
   PROVIDERS: commaList,
-  PAYPAL_MODE: z.preprocess(emptyAsUndefined, z.enum(['live', 'sandbox']).default('live')),
-  PAYPAL_VERIFY_URL: z.preprocess(emptyAsUndefined, url(['https:', 'http:']).optional()),
-  PAYPAL_RECEIVER_EMAILS: commaList,
-  PAYPAL_VERIFY_TIMEOUT: duration('30s'),
-  PAYPAL_VERIFY_RETRY_SCHEDULE: schedule(DEFAULT_VERIFY_SCHEDULE),
-  TWOCHECKOUT_SECRET_KEY: optionalText,
+  ACCOUNTS_FILE: z.preprocess(emptyAsUndefined, z.string().optional()),
   DELIVERY_RETRY_SCHEDULE: schedule(DEFAULT_RETRY_SCHEDULE),
   DELIVERY_TIMEOUT: duration('15s'),
   DELIVERY_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(64)),
@@ -152,16 +75,10 @@ export interface Config {
   queuePrefix: string;
   role: Role;
   adminToken: string | null;
+  /** Ids of the enabled providers. */
   providers: string[];
-  paypal: {
-    mode: 'live' | 'sandbox';
-    verifyUrl: string;
-    receiverEmails: string[];
-    verifyTimeoutMs: number;
-    verifyRetryScheduleMs: number[];
-    userAgent: string;
-  };
-  twocheckout: { secretKey: string | null };
+  /** Each plugin's parsed settings and accounts (see provider-config.ts). */
+  providerConfig: ProvidersConfig;
   delivery: { retryScheduleMs: number[]; timeoutMs: number; concurrency: number };
   maxBodyBytes: number;
   storeTimeoutMs: number;
@@ -176,30 +93,31 @@ export class ConfigError extends Error {
   }
 }
 
-const USER_AGENT = 'ipn-gateway/0.1 (+PayPal IPN postback)';
+export interface LoadConfigOptions {
+  /** The provider registry; tests add their own plugins here. */
+  plugins?: readonly ProviderPlugin[];
+}
 
 /** Parses the environment; throws ConfigError listing one line per problem. */
-export function loadConfig(env: Record<string, string | undefined>): Config {
+export function loadConfig(env: Record<string, string | undefined>, options: LoadConfigOptions = {}): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  }
-  const values = parsed.data;
-  const problems: string[] = [];
-  const secretKey = values.TWOCHECKOUT_SECRET_KEY ?? null;
-
-  const configured = PROVIDER_IDS.filter((id) => id !== '2checkout' || secretKey !== null);
-  const providers = values.PROVIDERS ?? configured;
-  for (const id of providers) {
-    if (!PROVIDER_IDS.includes(id)) {
-      problems.push(`PROVIDERS: unknown provider "${id}" (known: ${PROVIDER_IDS.join(', ')})`);
-    } else if (id === '2checkout' && secretKey === null) {
-      problems.push('PROVIDERS: 2checkout is enabled but TWOCHECKOUT_SECRET_KEY is not set');
-    }
-  }
-  const redis = redisSettings(values.REDIS_URL, values.REDIS_CLUSTER === 'true', values.QUEUE_PREFIX);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const { providers, problems: providerProblems } = loadProvidersConfig(
+    env,
+    options.plugins ?? PROVIDER_PLUGINS,
+    parsed.success ? parsed.data.PROVIDERS : undefined,
+    parsed.success ? parsed.data.ACCOUNTS_FILE : undefined,
+  );
+  problems.push(...providerProblems);
+  // REDIS_URL, REDIS_CLUSTER and QUEUE_PREFIX are checked together (cluster mode needs all three).
+  const redis = parsed.success
+    ? redisSettings(parsed.data.REDIS_URL, parsed.data.REDIS_CLUSTER === 'true', parsed.data.QUEUE_PREFIX)
+    : { url: null, problems: [] };
   problems.push(...redis.problems);
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const values = parsed.data;
 
   return {
     port: values.PORT,
@@ -212,16 +130,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     queuePrefix: values.QUEUE_PREFIX,
     role: values.ROLE,
     adminToken: values.ADMIN_TOKEN ?? null,
-    providers: [...new Set(providers)],
-    paypal: {
-      mode: values.PAYPAL_MODE,
-      verifyUrl: values.PAYPAL_VERIFY_URL ?? PAYPAL_VERIFY_URLS[values.PAYPAL_MODE],
-      receiverEmails: values.PAYPAL_RECEIVER_EMAILS ?? [],
-      verifyTimeoutMs: values.PAYPAL_VERIFY_TIMEOUT,
-      verifyRetryScheduleMs: values.PAYPAL_VERIFY_RETRY_SCHEDULE,
-      userAgent: USER_AGENT,
-    },
-    twocheckout: { secretKey },
+    providers: providers.enabled.map((provider) => provider.plugin.id),
+    providerConfig: providers,
     delivery: {
       retryScheduleMs: values.DELIVERY_RETRY_SCHEDULE,
       timeoutMs: values.DELIVERY_TIMEOUT,

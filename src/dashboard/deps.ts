@@ -11,7 +11,7 @@ export interface DashboardDeps {
   logger: Logger;
   providerIds: string[];
   /** Enabled providers with their endpoint paths, for the overview. */
-  endpoints: Array<{ provider: string; kind: string; path: string }>;
+  endpoints: Array<{ provider: string; account: string; kind: string; path: string }>;
   /** BullMQ job counts by queue and state (waiting, delayed, active, failed). */
   queueCounts(): Promise<Record<string, Record<string, number>>>;
   metrics: GatewayMetrics;

@@ -15,6 +15,7 @@ import { registerDeliveryRoutes } from './routes/delivery-routes';
 import { registerEventRoutes } from './routes/event-routes';
 import { registerMessageRoutes } from './routes/message-routes';
 import { registerOverviewRoutes } from './routes/overview-routes';
+import { registerPaymentRoutes } from './routes/payment-routes';
 import { registerSubscriberRoutes } from './routes/subscriber-routes';
 import { hasValidSession, type SessionKeys, sessionKeys } from './session';
 import { errorMessage } from './subscriber-form';
@@ -63,6 +64,7 @@ export function createDashboard(deps: DashboardDeps): Hono {
   registerAssets(app);
   registerAuthRoutes(app, context);
   registerOverviewRoutes(app, context);
+  registerPaymentRoutes(app, context);
   registerEventRoutes(app, context);
   registerDeliveryRoutes(app, context);
   registerSubscriberRoutes(app, context);

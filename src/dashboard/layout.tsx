@@ -3,10 +3,11 @@ import type { Child } from 'hono/jsx';
 import { CsrfField } from './components';
 import { DASHBOARD_BASE, dashboardHref } from './paths';
 
-export type Section = 'overview' | 'events' | 'deliveries' | 'subscribers' | 'messages';
+export type Section = 'overview' | 'payments' | 'events' | 'deliveries' | 'subscribers' | 'messages';
 
 const NAVIGATION: Array<[Section, string, string]> = [
   ['overview', 'Overview', '/'],
+  ['payments', 'Payments', '/payments'],
   ['events', 'Events', '/events'],
   ['deliveries', 'Deliveries', '/deliveries'],
   ['subscribers', 'Subscribers', '/subscribers'],

@@ -2,7 +2,7 @@
 // admin API's (same validators); a broken rule is an AppError 422, as the service's own are.
 import { AppError } from '../http/problem';
 import type { NewSubscriber } from '../subscribers/subscriber-service';
-import { isEventTypeFilter, isWebhookUrl } from '../subscribers/validation';
+import { isAccountName, isEventTypeFilter, isWebhookUrl } from '../subscribers/validation';
 import type { PostedForm } from './form';
 import type { SubscriberFormValues } from './pages/subscribers';
 
@@ -15,6 +15,7 @@ export function subscriberFormValues(form: PostedForm): SubscriberFormValues {
     description: form.text('description'),
     eventTypes: form.text('event_types'),
     providers: form.list('providers'),
+    accounts: form.text('accounts'),
     format: form.text('format') === 'raw' ? 'raw' : 'event',
     enabled: form.text('enabled') === 'on',
   };
@@ -35,12 +36,21 @@ export function toNewSubscriber(values: SubscriberFormValues): NewSubscriber {
       `Unknown event type ${unknown.map((type) => `"${type}"`).join(', ')}: use exact types or families such as payment.*.`,
     );
   }
+  const accounts = values.accounts.split(/[\s,]+/).filter((name) => name !== '');
+  const badAccounts = accounts.filter((name) => !isAccountName(name));
+  if (badAccounts.length > 0) {
+    throw new AppError(
+      422,
+      `Not an account name: ${badAccounts.map((name) => `"${name}"`).join(', ')} (letters, digits, "_" and "-").`,
+    );
+  }
   return {
     url: values.url,
     description: values.description === '' ? null : values.description,
     enabled: values.enabled,
     event_types: eventTypes,
     providers: values.providers,
+    accounts,
     format: values.format,
   };
 }

@@ -6,11 +6,13 @@ import {
   index,
   integer,
   jsonb,
+  numeric,
   pgTable,
   text,
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { EventType } from '../../providers/types';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType: () => 'bytea',
@@ -25,6 +27,8 @@ export const inboundMessages = pgTable(
   {
     id: text('id').primaryKey(),
     provider: text('provider').notNull(),
+    /** The provider account whose endpoint received it (`default` without ACCOUNTS_FILE). */
+    account: text('account').notNull().default('default'),
     kind: text('kind').notNull(),
     receivedAt: timestamptz('received_at').notNull(),
     /** pending | verified | invalid | rejected | duplicate */
@@ -59,6 +63,7 @@ export const events = pgTable(
   {
     id: text('id').primaryKey(),
     provider: text('provider').notNull(),
+    account: text('account').notNull().default('default'),
     type: text('type').notNull(),
     idempotencyKey: text('idempotency_key').notNull(),
     livemode: boolean('livemode').notNull(),
@@ -69,12 +74,59 @@ export const events = pgTable(
     orderId: text('order_id'),
     body: text('body').notNull(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
+    /** The payment this event belongs to (parent_transaction_id, else transaction_id); null for non-payment events. */
+    paymentTransactionId: text('payment_transaction_id'),
+    /** Stored but never delivered: it would have moved its payment back or repeated its state. */
+    superseded: boolean('superseded').notNull().default(false),
   },
   (table) => [
     uniqueIndex('events_provider_key_uq').on(table.provider, table.idempotencyKey),
     index('events_type_idx').on(table.type, table.id),
     index('events_transaction_idx').on(table.transactionId),
     index('events_order_idx').on(table.orderId),
+    index('events_payment_idx')
+      .on(table.paymentTransactionId)
+      .where(sql`${table.paymentTransactionId} is not null`),
+  ],
+);
+
+/**
+ * One payment per provider, account and transaction: its current state and amounts, written by
+ * the statement that stores each of its events (see src/payments/payment-sql.ts).
+ */
+export const payments = pgTable(
+  'payments',
+  {
+    id: text('id').primaryKey(),
+    provider: text('provider').notNull(),
+    account: text('account').notNull().default('default'),
+    transactionId: text('transaction_id').notNull(),
+    orderId: text('order_id'),
+    /** The type of the latest event that moved the payment forward. */
+    state: text('state').$type<EventType>().notNull(),
+    /** Position of `state` in the provider's transition table. */
+    rank: integer('rank').notNull(),
+    amount: text('amount'),
+    currency: text('currency'),
+    /** Exact sum of the distinct refunds' absolute amounts; null before any refund. */
+    refundedAmount: numeric('refunded_amount'),
+    livemode: boolean('livemode').notNull(),
+    /** Searchable; erasable without losing the payment. */
+    customerEmail: text('customer_email'),
+    /** Rank of the event that last set amount, currency, order and email. */
+    sourceRank: integer('source_rank'),
+    /** Repeatable events seen (refunds, disputes): "type|occurrence" → refunded amount or null. */
+    occurrences: jsonb('occurrences').$type<Record<string, string | null>>().notNull().default({}),
+    /** The row as the last write found it (read back by that same statement). */
+    priorRank: integer('prior_rank'),
+    priorOccurrences: jsonb('prior_occurrences').$type<Record<string, string | null>>(),
+    firstSeenAt: timestamptz('first_seen_at').notNull(),
+    updatedAt: timestamptz('updated_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('payments_transaction_uq').on(table.transactionId, table.provider, table.account),
+    index('payments_order_idx').on(table.orderId),
+    index('payments_email_idx').on(sql`lower(${table.customerEmail})`),
   ],
 );
 
@@ -88,6 +140,8 @@ export const subscribers = pgTable(
     enabled: boolean('enabled').notNull().default(true),
     eventTypes: text('event_types').array().notNull().default(sql`'{}'::text[]`),
     providers: text('providers').array().notNull().default(sql`'{}'::text[]`),
+    /** Only events of these provider accounts; empty means all. */
+    accounts: text('accounts').array().notNull().default(sql`'{}'::text[]`),
     /** event | raw */
     format: text('format').notNull().default('event'),
     secret: text('secret').notNull(),

@@ -3,6 +3,10 @@ import type { EventData, NormalizedEvent } from '../../providers/types';
 export interface EventEnvelope {
   id: string;
   provider: string;
+  /** The provider account (`default` without ACCOUNTS_FILE). */
+  account: string;
+  /** How it arrived: the message kind (`ipn`, `lcn`, `webhook`...). */
+  channel: string;
   receivedAt: Date;
   event: NormalizedEvent;
 }
@@ -16,12 +20,16 @@ export function formatTimestamp(date: Date): string {
  * The exact JSON every subscriber receives, serialized once: stored as text so every attempt and
  * every replay sends the same bytes in the documented key order.
  */
-export function serializeEvent({ id, provider, receivedAt, event }: EventEnvelope): string {
+export function serializeEvent({ id, provider, account, channel, receivedAt, event }: EventEnvelope): string {
   return JSON.stringify({
     id,
     type: event.type,
     provider,
+    account,
+    channel,
     livemode: event.livemode,
+    // Superseded events are stored but never sent, so what subscribers receive always says false.
+    superseded: false,
     occurred_at: formatTimestamp(event.occurredAt ?? receivedAt),
     received_at: formatTimestamp(receivedAt),
     data: orderedData(event.data),
@@ -48,5 +56,6 @@ function orderedData(data: EventData): EventData {
     },
     items: data.items.map((item) => ({ name: item.name, quantity: item.quantity, amount: item.amount })),
     reason: data.reason,
+    receiver: data.receiver,
   };
 }

@@ -3,8 +3,8 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Context, Hono } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ConfiguredProvider, ProviderEndpoint } from '../../providers/types';
 import { type IngestDeps, ingest } from '../ingest/ingest';
+import type { MountedEndpoint, ProviderInstance } from '../providers/provider-instances';
 import { problemResponse } from './problem';
 import { readBodyCapped } from './read-body';
 
@@ -32,7 +32,7 @@ function remoteAddress(c: Context, trustProxy: boolean): string | null {
 
 export interface IngestRouteOptions {
   deps: IngestDeps;
-  providers: ConfiguredProvider[];
+  providers: ProviderInstance[];
   trustProxy: boolean;
 }
 
@@ -42,7 +42,7 @@ export function ingestRoutes({
   trustProxy,
 }: IngestRouteOptions): Hono<{ Variables: RequestIdVariables }> {
   const app = new Hono<{ Variables: RequestIdVariables }>();
-  const mount = (provider: ConfiguredProvider, endpoint: ProviderEndpoint) => {
+  const mount = (provider: ProviderInstance, endpoint: MountedEndpoint) => {
     if (endpoint.answersGet) app.get(endpoint.path, (c) => c.body(null, 200));
     app.post(endpoint.path, async (c) => {
       const receivedAt = new Date();
@@ -50,6 +50,7 @@ export function ingestRoutes({
       const outcome = await ingest(deps, {
         provider,
         kind: endpoint.kind,
+        path: c.req.path,
         rawBody: read.ok ? read.body : null,
         bodyPrefix: read.ok ? undefined : read.prefix,
         declaredBytes: read.ok ? undefined : read.declaredBytes,

@@ -4,7 +4,15 @@
 // the first may create the event; PostgreSQL cannot upsert one key twice in a statement), and
 // across batches by the unique index, as before.
 import type { DbHandle, QueryOptions } from '../db/client';
-import type { InboundRecord, MessageStatus, NewEvent, StoreResult } from './message-store';
+import { paymentCtes } from '../payments/payment-sql';
+import {
+  EVENT_INPUT_COLUMNS,
+  eventInput,
+  type InboundRecord,
+  type MessageStatus,
+  type NewEvent,
+  type StoreResult,
+} from './message-store';
 import { outboxInsert } from './outbox-sql';
 
 export interface AcceptedItem {
@@ -21,6 +29,7 @@ function messageJson(record: InboundRecord, idempotencyKey: string) {
   return {
     id: record.id,
     provider: record.provider,
+    account: record.account,
     kind: record.kind,
     received_at: record.receivedAt.toISOString(),
     content_type: record.contentType,
@@ -31,28 +40,30 @@ function messageJson(record: InboundRecord, idempotencyKey: string) {
   };
 }
 
-const MESSAGE_COLUMNS = `ord int, id text, provider text, kind text, received_at timestamptz, content_type text,
+const MESSAGE_COLUMNS = `ord int, id text, provider text, account text, kind text, received_at timestamptz, content_type text,
   headers jsonb, remote_addr text, raw_body text, idempotency_key text`;
 
 const INSERT_ACCEPTED_BATCH = `
   with input as (
-    select * from jsonb_to_recordset($1::jsonb) as t(${MESSAGE_COLUMNS}, leader boolean, event_id text,
-      type text, livemode boolean, occurred_at timestamptz, transaction_id text, order_id text, body text)),
+    select * from jsonb_to_recordset($1::jsonb) as t(${MESSAGE_COLUMNS}, leader boolean, ${EVENT_INPUT_COLUMNS})),
+  ${paymentCtes('input')},
   new_events as (
     insert into events
-      (id, provider, type, idempotency_key, livemode, occurred_at, received_at, message_id, transaction_id,
-       order_id, body)
-    select event_id, provider, type, idempotency_key, livemode, occurred_at, received_at, id, transaction_id,
-           order_id, body
-    from input where leader
+      (id, provider, account, type, idempotency_key, livemode, occurred_at, received_at, message_id,
+       transaction_id, order_id, body, payment_transaction_id, superseded)
+    select input.event_id, input.provider, input.account, input.type, input.idempotency_key, input.livemode,
+           input.occurred_at, input.received_at, input.id, input.transaction_id, input.order_id, input.body,
+           input.pay_txn, coalesce(payment_decisions.superseded, false)
+    from input left join payment_decisions on payment_decisions.ord = input.ord
+    where input.leader
     on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
-    returning id, provider, idempotency_key, type, (xmax = 0) as inserted),
+    returning id, provider, account, idempotency_key, type, superseded, (xmax = 0) as inserted),
   new_deliveries as (${outboxInsert('new_events')}),
   new_messages as (
     insert into inbound_messages
-      (id, provider, kind, received_at, content_type, headers, remote_addr, raw_body, idempotency_key,
+      (id, provider, account, kind, received_at, content_type, headers, remote_addr, raw_body, idempotency_key,
        status, reason, event_id)
-    select input.id, input.provider, input.kind, input.received_at, input.content_type, input.headers,
+    select input.id, input.provider, input.account, input.kind, input.received_at, input.content_type, input.headers,
            input.remote_addr, decode(input.raw_body, 'base64'), input.idempotency_key,
            case when input.leader and new_events.inserted then 'verified' else 'duplicate' end,
            case when input.leader and new_events.inserted then null
@@ -97,13 +108,7 @@ export async function storeAcceptedBatch(
       ord,
       ...messageJson(record, event.idempotencyKey),
       leader,
-      event_id: event.id,
-      type: event.type,
-      livemode: event.livemode,
-      occurred_at: event.occurredAt.toISOString(),
-      transaction_id: event.transactionId,
-      order_id: event.orderId,
-      body: event.body,
+      ...eventInput(event),
     };
   });
   const rows = await handle.query<BatchRow>(INSERT_ACCEPTED_BATCH, [JSON.stringify(input)], options);
@@ -114,9 +119,9 @@ export async function storeAcceptedBatch(
 const INSERT_DEFERRED_BATCH = `
   with input as (select * from jsonb_to_recordset($1::jsonb) as t(${MESSAGE_COLUMNS}))
   insert into inbound_messages
-    (id, provider, kind, received_at, content_type, headers, remote_addr, raw_body, idempotency_key,
+    (id, provider, account, kind, received_at, content_type, headers, remote_addr, raw_body, idempotency_key,
      status, reason, event_id, next_verify_at)
-  select input.id, input.provider, input.kind, input.received_at, input.content_type, input.headers,
+  select input.id, input.provider, input.account, input.kind, input.received_at, input.content_type, input.headers,
          input.remote_addr, decode(input.raw_body, 'base64'), input.idempotency_key,
          case when existing.id is null then 'pending' else 'duplicate' end,
          case when existing.id is null then null else 'resend of an already verified notification' end,

@@ -1,22 +1,21 @@
 // Receive → decide (plugin) → store (group-committed statement) → answer. The answer is chosen by the plugin but
 // only sent once PostgreSQL has the message; follow-up work goes to queues without being awaited.
-import type {
-  ConfiguredProvider,
-  InboundDecision,
-  MessageKind,
-  NormalizedEvent,
-  ProviderResponse,
-} from '../../providers/types';
+import type { InboundDecision, MessageKind, NormalizedEvent, ProviderResponse } from '../../providers/types';
+import { DEFAULT_ACCOUNT } from '../config/accounts-file';
 import { serializeEvent } from '../events/event-body';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
+import { paymentFacts, transitionsFor } from '../payments/payment-facts';
+import type { ProviderInstance } from '../providers/provider-instances';
+import type { CheckResult } from '../verify/run-check';
 import type { IngestStore } from './ingest-store';
 import type { InboundRecord, NewEvent, StoreResult } from './message-store';
 
 export interface InboundHttpMessage {
-  provider: ConfiguredProvider;
+  provider: ProviderInstance;
   kind: MessageKind;
+  path: string;
   /** The body, or null when it exceeded the size limit (then `bodyPrefix` holds what was read). */
   rawBody: Buffer | null;
   bodyPrefix?: Buffer;
@@ -46,41 +45,72 @@ export interface FollowUps {
   deliverEvent(eventId: string): void;
 }
 
+/** Runs a plugin's out-of-band check now (for messages checked before they are answered). */
+export type CheckNow = (
+  instance: ProviderInstance,
+  message: { kind: MessageKind; headers: Record<string, string>; rawBody: Buffer; receivedAt: Date },
+) => Promise<CheckResult>;
+
 export interface IngestDeps {
   store: IngestStore;
+  checkNow: CheckNow;
   logger: Logger;
   followUps: FollowUps;
   maxBodyBytes: number;
   metrics?: GatewayMetrics;
 }
 
+/** Where a message came from: the event's `provider`, `account` and `channel` (its kind). */
+export interface MessageOrigin {
+  provider: string;
+  account: string;
+  kind: MessageKind;
+}
+
+/** Plugins dedupe within an account; the same key in two accounts is two notifications. */
+export function accountScopedKey(account: string, idempotencyKey: string): string {
+  return account === DEFAULT_ACCOUNT ? idempotencyKey : `${account}/${idempotencyKey}`;
+}
+
 export function buildNewEvent(
   idempotencyKey: string,
   event: NormalizedEvent,
-  provider: string,
+  origin: MessageOrigin,
   receivedAt: Date,
 ): NewEvent {
   const id = newId('evt');
   return {
     id,
     type: event.type,
-    idempotencyKey,
+    account: origin.account,
+    idempotencyKey: accountScopedKey(origin.account, idempotencyKey),
     livemode: event.livemode,
     occurredAt: event.occurredAt ?? receivedAt,
     transactionId: event.data.transaction_id,
     orderId: event.data.order_id,
-    body: serializeEvent({ id, provider, receivedAt, event }),
+    body: serializeEvent({
+      id,
+      provider: origin.provider,
+      account: origin.account,
+      channel: origin.kind,
+      receivedAt,
+      event,
+    }),
+    payment: paymentFacts(transitionsFor(origin.provider), event, origin.account),
   };
 }
 
 function decide(
-  provider: ConfiguredProvider,
+  provider: ProviderInstance,
   message: InboundHttpMessage,
   body: Buffer,
 ): InboundDecision | Error {
   try {
     return provider.receive({
       kind: message.kind,
+      account: provider.account,
+      path: message.path,
+      headers: message.headers,
       rawBody: body,
       contentType: message.contentType,
       now: message.receivedAt,
@@ -102,7 +132,8 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
   const { store: ingestStore, logger } = deps;
   const record: InboundRecord = {
     id: newId('msg'),
-    provider: message.provider.id,
+    provider: message.provider.provider,
+    account: message.provider.account,
     kind: message.kind,
     receivedAt: message.receivedAt,
     contentType: message.contentType,
@@ -115,6 +146,7 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
     requestId: message.requestId,
     messageId: record.id,
     provider: record.provider,
+    account: record.account,
     kind: record.kind,
   };
 
@@ -140,20 +172,48 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
           break;
         case 'rejected':
           answer = rejectionAnswer(decision);
-          store = () => ingestStore.storeRejected(record, decision.reason, decision.idempotencyKey);
+          store = () =>
+            ingestStore.storeRejected(
+              record,
+              decision.reason,
+              decision.idempotencyKey === null
+                ? null
+                : accountScopedKey(record.account, decision.idempotencyKey),
+            );
           break;
-        case 'deferred':
-          answer = { kind: 'provider', response: decision.response };
-          store = () => ingestStore.storeDeferred(record, decision.idempotencyKey);
+        case 'deferred': {
+          const key = accountScopedKey(record.account, decision.idempotencyKey);
+          const checked =
+            decision.checkBeforeAnswer && message.provider.verifier
+              ? await deps.checkNow(message.provider, { ...record, rawBody: message.rawBody })
+              : null;
+          if (checked === null || checked.step === 'retry') {
+            // No verdict now (or none wanted before answering): stored pending, checked by a worker.
+            if (checked) logger.warn({ ...context, reason: checked.reason }, 'check deferred to a worker');
+            answer = { kind: 'provider', response: decision.response };
+            store = () => ingestStore.storeDeferred(record, key);
+          } else if (checked.step === 'invalid') {
+            answer = { kind: 'problem', status: 400, detail: checked.reason };
+            store = () => ingestStore.storeRejected(record, checked.reason, key);
+          } else if (checked.decision.outcome === 'rejected') {
+            const { reason } = checked.decision;
+            answer = { kind: 'provider', response: decision.response };
+            store = () => ingestStore.storeRejected(record, reason, key);
+          } else {
+            answer = { kind: 'provider', response: decision.response };
+            const event = buildNewEvent(
+              checked.decision.idempotencyKey,
+              checked.decision.event,
+              record,
+              record.receivedAt,
+            );
+            store = () => ingestStore.storeAccepted(record, event);
+          }
           break;
+        }
         case 'accepted': {
           answer = { kind: 'provider', response: decision.response };
-          const event = buildNewEvent(
-            decision.idempotencyKey,
-            decision.event,
-            record.provider,
-            record.receivedAt,
-          );
+          const event = buildNewEvent(decision.idempotencyKey, decision.event, record, record.receivedAt);
           store = () => ingestStore.storeAccepted(record, event);
           break;
         }

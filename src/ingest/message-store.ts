@@ -4,6 +4,8 @@
 // fixed text with positional parameters: prepared once per connection, built once.
 import type { DbHandle, QueryOptions } from '../db/client';
 import { IS_PENDING } from '../db/predicates';
+import type { PaymentFacts } from '../payments/payment-facts';
+import { PAYMENT_INPUT_COLUMNS, paymentCtes, paymentInput } from '../payments/payment-sql';
 import { outboxInsert } from './outbox-sql';
 
 export type MessageStatus = 'pending' | 'verified' | 'invalid' | 'rejected' | 'duplicate';
@@ -11,6 +13,7 @@ export type MessageStatus = 'pending' | 'verified' | 'invalid' | 'rejected' | 'd
 export interface InboundRecord {
   id: string;
   provider: string;
+  account: string;
   kind: string;
   receivedAt: Date;
   contentType: string | null;
@@ -22,12 +25,15 @@ export interface InboundRecord {
 export interface NewEvent {
   id: string;
   type: string;
+  account: string;
   idempotencyKey: string;
   livemode: boolean;
   occurredAt: Date;
   transactionId: string | null;
   orderId: string | null;
   body: string;
+  /** The payment it belongs to, if any. */
+  payment: PaymentFacts | null;
 }
 
 export interface StoreResult {
@@ -36,7 +42,7 @@ export interface StoreResult {
   deliveryIds: string[];
 }
 
-/** $1..$8: the message columns, in this order. */
+/** $1..$9: the message columns, in this order. */
 function messageParams(record: InboundRecord): unknown[] {
   return [
     record.id,
@@ -47,14 +53,15 @@ function messageParams(record: InboundRecord): unknown[] {
     JSON.stringify(record.headers),
     record.remoteAddr,
     record.rawBody,
+    record.account,
   ];
 }
 
 const INSERT_REJECTED = `
   insert into inbound_messages
-    (id, provider, kind, received_at, content_type, headers, remote_addr, raw_body, status, reason,
+    (id, provider, kind, received_at, content_type, headers, remote_addr, raw_body, account, status, reason,
      idempotency_key)
-  values ($1, $2, $3, $4::timestamptz, $5, $6::jsonb, $7, $8::bytea, 'rejected', $9, $10)`;
+  values ($1, $2, $3, $4::timestamptz, $5, $6::jsonb, $7, $8::bytea, $9, 'rejected', $10, $11)`;
 
 /** A message that produced no event: rejected, malformed or oversized. */
 export async function storeRejected(
@@ -68,38 +75,6 @@ export async function storeRejected(
   return { status: 'rejected', eventId: null, deliveryIds: [] };
 }
 
-// The event and its outbox, for a message verified after the fact. Its parameters start at $base: event id, type, idempotency key, livemode, occurred_at, received_at, message id,
-// transaction id, order id, body, provider (built once, at load).
-function eventAndDeliveries(base: number): string {
-  const p = (offset: number) => `$${base + offset}`;
-  return `
-  new_event as (
-    insert into events
-      (id, type, idempotency_key, livemode, occurred_at, received_at, message_id, transaction_id,
-       order_id, body, provider)
-    values (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}::timestamptz, ${p(5)}::timestamptz, ${p(6)}, ${p(7)},
-            ${p(8)}, ${p(9)}, ${p(10)})
-    on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
-    returning id, provider, type, (xmax = 0) as inserted),
-  new_deliveries as (${outboxInsert('new_event')})`;
-}
-
-function eventParams(provider: string, messageId: string, receivedAt: Date, event: NewEvent): unknown[] {
-  return [
-    event.id,
-    event.type,
-    event.idempotencyKey,
-    event.livemode,
-    event.occurredAt.toISOString(),
-    receivedAt.toISOString(),
-    messageId,
-    event.transactionId,
-    event.orderId,
-    event.body,
-    provider,
-  ];
-}
-
 interface EventStoreRow extends Record<string, unknown> {
   status: MessageStatus;
   event_id: string;
@@ -111,9 +86,42 @@ function toStoreResult(row: EventStoreRow | undefined): StoreResult {
   return { status: row.status, eventId: row.event_id, deliveryIds: row.delivery_ids ?? [] };
 }
 
-// $1 the message id, $2.. the event.
+/** The event columns of a jsonb_to_recordset input, shared with batched-store.ts. */
+export const EVENT_INPUT_COLUMNS = `event_id text, type text, livemode boolean, occurred_at timestamptz,
+  transaction_id text, order_id text, body text, ${PAYMENT_INPUT_COLUMNS}`;
+
+export function eventInput(event: NewEvent): Record<string, unknown> {
+  return {
+    event_id: event.id,
+    type: event.type,
+    livemode: event.livemode,
+    occurred_at: event.occurredAt.toISOString(),
+    transaction_id: event.transactionId,
+    order_id: event.orderId,
+    body: event.body,
+    ...paymentInput(event.payment),
+  };
+}
+
+// $1 the message id, $2 a one-row JSON array: the event (eventInput) with the message's provider,
+// account and received_at. Same payment and outbox SQL as the ingest batch.
 const RECORD_VERIFIED = `
-  with ${eventAndDeliveries(2)},
+  with input as (
+    select *, 0 as ord, true as leader
+    from jsonb_to_recordset($2::jsonb) as t(provider text, account text, received_at timestamptz,
+      ${EVENT_INPUT_COLUMNS})),
+  ${paymentCtes('input')},
+  new_event as (
+    insert into events
+      (id, type, idempotency_key, livemode, occurred_at, received_at, message_id, transaction_id,
+       order_id, body, provider, account, payment_transaction_id, superseded)
+    select input.event_id, input.type, $3, input.livemode, input.occurred_at, input.received_at, $1,
+           input.transaction_id, input.order_id, input.body, input.provider, input.account, input.pay_txn,
+           coalesce(payment_decisions.superseded, false)
+    from input left join payment_decisions on payment_decisions.ord = input.ord
+    on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
+    returning id, provider, account, type, superseded, (xmax = 0) as inserted),
+  new_deliveries as (${outboxInsert('new_event')}),
   updated_message as (
     update inbound_messages
     set status = case when new_event.inserted then 'verified' else 'duplicate' end,
@@ -129,10 +137,18 @@ const RECORD_VERIFIED = `
 /** A deferred message came back genuine: its event (unless a duplicate) and deliveries. */
 export async function recordVerified(
   handle: DbHandle,
-  message: { id: string; provider: string; receivedAt: Date },
+  message: { id: string; provider: string; account: string; receivedAt: Date },
   event: NewEvent,
 ): Promise<StoreResult> {
-  const params = [message.id, ...eventParams(message.provider, message.id, message.receivedAt, event)];
+  const input = [
+    {
+      provider: message.provider,
+      account: message.account,
+      received_at: message.receivedAt.toISOString(),
+      ...eventInput(event),
+    },
+  ];
+  const params = [message.id, JSON.stringify(input), event.idempotencyKey];
   return toStoreResult((await handle.query<EventStoreRow>(RECORD_VERIFIED, params))[0]);
 }
 

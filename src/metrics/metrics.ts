@@ -15,7 +15,7 @@ export class GatewayMetrics {
 
   readonly verifications = new Counter({
     name: 'ipn_gateway_verifications_total',
-    help: 'PayPal postback results: verified, invalid, retry (no verdict) or rejected after verification',
+    help: 'Out-of-band check results (postbacks, signatures): verified, invalid, retry (no verdict) or rejected after verification',
     labelNames: ['provider', 'result'] as const,
     registers: [this.registry],
   });

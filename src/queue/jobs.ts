@@ -4,7 +4,8 @@ import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 
 export const QUEUE_NAMES = {
-  verify: 'paypal-verify',
+  // Out-of-band checks of any provider (postbacks, certificate fetches).
+  verify: 'verify',
   delivery: 'delivery',
 } as const;
 

@@ -1,17 +1,21 @@
-import type { ConfiguredProvider } from '../../providers/types';
 import type { Config } from '../config/config';
 import type { DbHandle } from '../db/client';
 import type { Logger } from '../logger';
 import type { GatewayMetrics, QueueCounts } from '../metrics/metrics';
+import type { ProviderInstance } from '../providers/provider-instances';
 import type { JobDispatcher } from '../queue/dispatcher';
 import type { RedisConnection } from '../queue/redis';
+import type { NetworkClient } from '../verify/network-client';
 
 /** What every role of a gateway process shares, built once by the composition root. */
 export interface GatewayContext {
   config: Config;
   logger: Logger;
   db: DbHandle;
-  providers: ConfiguredProvider[];
+  /** Every enabled provider account. */
+  providers: ProviderInstance[];
+  /** Sends (and caches) the network requests of provider checks. */
+  network: NetworkClient;
   adminToken: string;
   redisUrl: string;
   /** The producer connection, also used for readiness checks. */

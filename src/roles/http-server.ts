@@ -1,7 +1,6 @@
 // ROLE server (or all): provider endpoints, admin API, dashboard and operations endpoints.
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
-import { PROVIDER_IDS } from '../../providers/index';
 import { createAdminApi } from '../api/index';
 import { createDashboard } from '../dashboard/index';
 import { createApp } from '../http/app';
@@ -10,7 +9,12 @@ import { opsRoutes } from '../http/ops-routes';
 import type { FollowUps } from '../ingest/ingest';
 import { IngestStore } from '../ingest/ingest-store';
 import { eventDeliveryJob, verifyJob } from '../queue/jobs';
+import { runCheck } from '../verify/run-check';
 import type { GatewayContext } from './context';
+
+// A check made before answering a provider keeps its request waiting: bounded tighter than a
+// worker's; what does not finish in time is stored and checked by a worker.
+const INLINE_CHECK_TIMEOUT_MS = 10_000;
 
 export interface HttpServerRole {
   url: string;
@@ -18,14 +22,16 @@ export interface HttpServerRole {
 }
 
 function buildApp(context: GatewayContext) {
-  const { config, db, logger, dispatcher, metrics, providers, adminToken, producer } = context;
+  const { config, db, logger, dispatcher, metrics, providers, adminToken, producer, network } = context;
+  const providerIds = config.providerConfig.known.map((plugin) => plugin.id);
   const followUps: FollowUps = {
     verifyMessage: (messageId, attempt) => dispatcher.enqueue('verify', [verifyJob(messageId, attempt)]),
     deliverEvent: (eventId) => dispatcher.enqueue('delivery', [eventDeliveryJob(eventId)]),
   };
   const endpoints = providers.flatMap((provider) =>
     provider.endpoints.map((endpoint) => ({
-      provider: provider.id,
+      provider: provider.provider,
+      account: provider.account,
       kind: endpoint.kind,
       path: endpoint.path,
     })),
@@ -45,6 +51,12 @@ function buildApp(context: GatewayContext) {
     ingestRoutes({
       deps: {
         store: new IngestStore(db, config.storeTimeoutMs),
+        checkNow: (instance, message) =>
+          instance.verifier
+            ? runCheck(instance.verifier, { ...message, account: instance.account }, network, {
+                timeoutMs: INLINE_CHECK_TIMEOUT_MS,
+              })
+            : Promise.resolve({ step: 'retry', reason: 'no verifier' }),
         logger,
         followUps,
         maxBodyBytes: config.maxBodyBytes,
@@ -54,7 +66,7 @@ function buildApp(context: GatewayContext) {
       trustProxy: config.trustProxy,
     }),
   );
-  app.route('/api', createAdminApi({ db, dispatcher, adminToken, logger, providerIds: PROVIDER_IDS }));
+  app.route('/api', createAdminApi({ db, dispatcher, adminToken, logger, providerIds }));
   app.route(
     '/dashboard',
     createDashboard({
@@ -62,7 +74,7 @@ function buildApp(context: GatewayContext) {
       dispatcher,
       adminToken,
       logger,
-      providerIds: PROVIDER_IDS,
+      providerIds,
       endpoints,
       queueCounts: context.queueCounts,
       metrics,

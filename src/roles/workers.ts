@@ -1,10 +1,11 @@
-// ROLE worker (or all): PayPal postbacks, deliveries, and the reconciler that finds lost jobs.
+// ROLE worker (or all): out-of-band checks of provider messages, deliveries, and the reconciler that finds lost jobs.
 import { DeliveryWorker, observeAttempt } from '../delivery/delivery-worker';
 import { HttpSender } from '../delivery/http-sender';
 import { deliveryQueueJobSchema, verifyJobSchema } from '../queue/jobs';
 import { Reconciler } from '../queue/reconciler';
 import { defineWorker, startWorkers, type WorkerSpec } from '../queue/workers';
-import { PaypalVerifier } from '../verify/paypal-verifier';
+import { MessageVerifier } from '../verify/message-verifier';
+import { MAX_REQUESTS_PER_CHECK } from '../verify/run-check';
 import { bounded, type GatewayContext, SHUTDOWN_STEP_MS } from './context';
 
 // A claimed delivery's lease (and BullMQ's job lock) outlasts the HTTP timeout by this much.
@@ -17,24 +18,28 @@ export interface WorkerRole {
   close(): Promise<void>;
 }
 
+// A check may send a few requests, each bounded by its provider's timeout.
+function verifyLockMs(context: GatewayContext): number {
+  const longest = Math.max(0, ...context.providers.map((provider) => provider.verifier?.timeoutMs ?? 0));
+  return longest * MAX_REQUESTS_PER_CHECK + LEASE_MARGIN_MS;
+}
+
+/** One worker for every provider that checks messages out of band; none when no provider does. */
 function verifySpec(context: GatewayContext): WorkerSpec<unknown> | null {
-  const { config, db, logger, dispatcher, metrics } = context;
-  const paypal = context.providers.find((provider) => provider.deferredVerifier);
-  if (!paypal?.deferredVerifier) return null;
-  const verifier = new PaypalVerifier({
+  const { db, logger, dispatcher, metrics, network } = context;
+  if (!context.providers.some((provider) => provider.verifier)) return null;
+  const verifier = new MessageVerifier({
     db,
     logger,
     dispatcher,
-    providerId: paypal.id,
-    verifier: paypal.deferredVerifier,
-    timeoutMs: config.paypal.verifyTimeoutMs,
-    retryScheduleMs: config.paypal.verifyRetryScheduleMs,
+    instances: context.providers,
+    network,
     metrics,
   });
   return defineWorker({
     queue: 'verify',
     concurrency: VERIFY_CONCURRENCY,
-    lockDurationMs: config.paypal.verifyTimeoutMs + LEASE_MARGIN_MS,
+    lockDurationMs: verifyLockMs(context),
     parse: (data) => verifyJobSchema.parse(data),
     handle: (job, bullJob) => verifier.handle(job, bullJob.id),
   });

@@ -22,6 +22,7 @@ export interface NewSubscriber {
   enabled: boolean;
   event_types: string[];
   providers: string[];
+  accounts?: string[] | undefined;
   format: SubscriberFormat;
 }
 
@@ -31,6 +32,7 @@ export interface SubscriberChanges {
   enabled?: boolean | undefined;
   event_types?: string[] | undefined;
   providers?: string[] | undefined;
+  accounts?: string[] | undefined;
   format?: SubscriberFormat | undefined;
 }
 
@@ -97,6 +99,7 @@ export async function createSubscriber(
         enabled: input.enabled,
         eventTypes: unique(input.event_types),
         providers: unique(input.providers),
+        accounts: unique(input.accounts ?? []),
         format: input.format,
         secret: generateSecret(),
       })
@@ -129,6 +132,7 @@ export async function updateSubscriber(
         enabled: changes.enabled,
         eventTypes: changes.event_types && unique(changes.event_types),
         providers: changes.providers && unique(changes.providers),
+        accounts: changes.accounts && unique(changes.accounts),
         format: changes.format,
         updatedAt: sql`now()`,
       })

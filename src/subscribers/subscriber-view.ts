@@ -11,6 +11,8 @@ export interface SubscriberView {
   enabled: boolean;
   event_types: string[];
   providers: string[];
+  /** Only events of these provider accounts; empty means all. */
+  accounts: string[];
   format: SubscriberFormat;
   created_at: string;
   updated_at: string;
@@ -26,6 +28,7 @@ export function toSubscriberView(row: SubscriberRow): SubscriberView {
     enabled: row.enabled,
     event_types: row.eventTypes,
     providers: row.providers,
+    accounts: row.accounts,
     format: row.format === 'raw' ? 'raw' : 'event',
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),

@@ -1,5 +1,11 @@
 // Rules for what a subscriber may be configured with, shared by the API schemas and the service.
 import { EVENT_TYPES } from '../../providers/types';
+import { ACCOUNT_NAME } from '../config/accounts-file';
+
+/** A provider account name as ACCOUNTS_FILE allows it (or `default`). */
+export function isAccountName(value: string): boolean {
+  return ACCOUNT_NAME.test(value);
+}
 
 export function isWebhookUrl(value: string): boolean {
   if (!URL.canParse(value)) return false;

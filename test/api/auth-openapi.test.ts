@@ -88,6 +88,8 @@ describe('admin API authentication and OpenAPI document', () => {
         '/events/{id}',
         '/messages',
         '/messages/{id}',
+        '/payments',
+        '/payments/{provider}/{transaction_id}',
         '/subscribers',
         '/subscribers/{id}',
         '/subscribers/{id}/rotate-secret',

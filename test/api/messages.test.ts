@@ -54,6 +54,7 @@ describe('admin API: inbound messages', () => {
     expect(pending).toEqual({
       id: ids.pending,
       provider: '2checkout',
+      account: 'default',
       kind: 'ipn',
       received_at: expect.any(String),
       status: 'verified',
@@ -83,7 +84,7 @@ describe('admin API: inbound messages', () => {
     );
   });
 
-  it.each(['status=accepted', 'kind=webhook', 'limit=0'])('refuses %s with 422', async (query) => {
+  it.each(['status=accepted', 'kind=carrier-pigeon', 'limit=0'])('refuses %s with 422', async (query) => {
     expectProblem(await api.get(`/messages?${query}`), 422);
   });
 

@@ -40,6 +40,7 @@ describe('admin API: subscribers', () => {
         enabled: true,
         event_types: [],
         providers: [],
+        accounts: [],
         format: 'event',
         created_at: expect.any(String),
         updated_at: expect.any(String),

@@ -1,39 +1,38 @@
 // The simulator's message builders, checked against the providers' own parsing and verification.
 import { describe, expect, it } from 'vitest';
 import { twocheckoutPlugin } from '../../providers/2checkout/index';
-import { decodeUtf8, groupFields, parseForm } from '../../providers/form';
-import { paypalPlugin } from '../../providers/paypal/index';
-import type { ProviderSettings } from '../../providers/types';
-import { postbackVerdict } from '../../src/cli/fake-paypal/fake-paypal-server';
-import { encodeComponent } from '../../src/cli/simulate/form-encoding';
-import { formatCents, parseAmount } from '../../src/cli/simulate/money';
-import { paypalDate } from '../../src/cli/simulate/paypal-dates';
-import { randomPaypalIds } from '../../src/cli/simulate/paypal-ids';
-import { buildPaypalMessage } from '../../src/cli/simulate/paypal-message';
-import { findPaypalTemplate, PAYPAL_TEMPLATES } from '../../src/cli/simulate/paypal-templates';
-import { DEFAULT_SIMULATOR_KEY } from '../../src/cli/simulate/simulator-signature';
-import { randomTwocheckoutIds } from '../../src/cli/simulate/twocheckout-ids';
+import { randomTwocheckoutIds } from '../../providers/2checkout/simulator/twocheckout-ids';
 import {
   buildTwocheckoutMessage,
   SIGNATURE_ALGORITHMS,
   TWOCHECKOUT_EVENT_TYPES,
-} from '../../src/cli/simulate/twocheckout-message';
-import { checkReceipt } from '../../src/cli/simulate/twocheckout-receipt';
+} from '../../providers/2checkout/simulator/twocheckout-message';
+import { checkReceipt } from '../../providers/2checkout/simulator/twocheckout-receipt';
+import { decodeUtf8, groupFields, parseForm } from '../../providers/form';
+import { paypalPlugin } from '../../providers/paypal/index';
+import { postbackVerdict } from '../../providers/paypal/simulator/fake-paypal-server';
+import { paypalDate } from '../../providers/paypal/simulator/paypal-dates';
+import { randomPaypalIds } from '../../providers/paypal/simulator/paypal-ids';
+import { buildPaypalMessage } from '../../providers/paypal/simulator/paypal-message';
+import { findPaypalTemplate, PAYPAL_TEMPLATES } from '../../providers/paypal/simulator/paypal-templates';
+import { DEFAULT_SIMULATOR_KEY } from '../../providers/paypal/simulator/simulator-signature';
+import { encodeComponent } from '../../src/cli/simulate/form-encoding';
+import { formatCents, parseAmount } from '../../src/cli/simulate/money';
 import { fixture } from '../support/fixtures';
+import { afterPostback, configureFromEnv, inbound } from '../support/plugins';
 
 const SECRET = 'AABBCCDDEEFF';
 const NOW = new Date('2026-11-21T12:00:00Z');
 const PREFIX = 'cmd=_notify-validate&';
 
-function settings(mode: 'live' | 'sandbox'): ProviderSettings {
-  return {
-    paypal: { mode, verifyUrl: 'http://127.0.0.1:9/unused', receiverEmails: [], userAgent: 'test' },
-    twocheckout: { secretKey: SECRET },
-  };
-}
+const settings = (mode: 'live' | 'sandbox') => ({
+  PAYPAL_MODE: mode,
+  PAYPAL_VERIFY_URL: 'http://127.0.0.1:9/unused',
+  TWOCHECKOUT_SECRET_KEY: SECRET,
+});
 
-const paypal = paypalPlugin.configure(settings('sandbox'));
-const twocheckout = twocheckoutPlugin.configure(settings('sandbox'));
+const paypal = configureFromEnv(paypalPlugin, settings('sandbox'));
+const twocheckout = configureFromEnv(twocheckoutPlugin, settings('sandbox'));
 
 function paypalMessage(type: string, overrides: Partial<Parameters<typeof buildPaypalMessage>[0]> = {}) {
   const template = findPaypalTemplate(type);
@@ -82,11 +81,9 @@ describe('PayPal message builder', () => {
         expect(text).toMatch(/(^|&)test_ipn=1(&|$)/);
         expect(text).toContain(`charset=${charset}`);
 
-        expect(
-          paypal.receive({ kind: 'ipn', rawBody: message.body, contentType: null, now: NOW }).outcome,
-        ).toBe('deferred');
-        const verified = paypal.deferredVerifier?.afterVerified(message.body);
-        if (verified?.outcome !== 'accepted') throw new Error(`not accepted: ${JSON.stringify(verified)}`);
+        expect(paypal.receive(inbound('ipn', message.body, { now: NOW })).outcome).toBe('deferred');
+        const verified = afterPostback(paypal, message.body);
+        if (verified.outcome !== 'accepted') throw new Error(`not accepted: ${JSON.stringify(verified)}`);
         expect(verified.event.type).toBe(eventType);
         expect(verified.event.livemode).toBe(false);
         // Decoded with the body's own charset.
@@ -105,8 +102,8 @@ describe('PayPal message builder', () => {
 
   it('builds refunds with negative amounts and the parent transaction', () => {
     const message = paypalMessage('payment.refunded', { amountCents: 1234, currency: 'EUR' });
-    const verified = paypal.deferredVerifier?.afterVerified(message.body);
-    if (verified?.outcome !== 'accepted') throw new Error('not accepted');
+    const verified = afterPostback(paypal, message.body);
+    if (verified.outcome !== 'accepted') throw new Error('not accepted');
     expect(verified.event.data).toMatchObject({
       amount: '-12.34',
       currency: 'EUR',
@@ -122,8 +119,8 @@ describe('PayPal message builder', () => {
     expect(first.txnId).not.toBe(second.txnId);
     const live = paypalMessage('web_accept', { sandbox: false });
     expect(live.body.toString()).not.toContain('test_ipn');
-    const livePaypal = paypalPlugin.configure(settings('live'));
-    expect(livePaypal.deferredVerifier?.afterVerified(live.body).outcome).toBe('accepted');
+    const livePaypal = configureFromEnv(paypalPlugin, settings('live'));
+    expect(afterPostback(livePaypal, live.body).outcome).toBe('accepted');
   });
 
   it('fake-paypal verifies unaltered messages only', () => {
@@ -162,12 +159,7 @@ describe('2Checkout message builder', () => {
       if (!parsed.ok) throw new Error(parsed.reason);
       expect(groupFields(decodeUtf8(parsed.fields))).toEqual(message.fields);
 
-      const decision = twocheckout.receive({
-        kind: message.kind,
-        rawBody: message.body,
-        contentType: null,
-        now: NOW,
-      });
+      const decision = twocheckout.receive(inbound(message.kind, message.body, { now: NOW }));
       if (decision.outcome !== 'accepted') throw new Error(`not accepted: ${JSON.stringify(decision)}`);
       expect(decision.event.type).toBe(type);
       expect(decision.event.livemode).toBe(false);
@@ -208,7 +200,7 @@ describe('2Checkout message builder', () => {
       secretKey: 'not-the-key',
       algorithms: SIGNATURE_ALGORITHMS,
     });
-    const decision = twocheckout.receive({ kind: 'ipn', rawBody: message.body, contentType: null, now: NOW });
+    const decision = twocheckout.receive(inbound('ipn', message.body, { now: NOW }));
     expect(decision.outcome).toBe('rejected');
   });
 

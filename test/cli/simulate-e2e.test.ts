@@ -2,14 +2,20 @@
 // through the fake-paypal server.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakePaypalServer, startFakePaypalServer } from '../../src/cli/fake-paypal/fake-paypal-server';
-import { randomPaypalIds } from '../../src/cli/simulate/paypal-ids';
-import { buildPaypalMessage } from '../../src/cli/simulate/paypal-message';
-import { findPaypalTemplate, PAYPAL_TEMPLATES } from '../../src/cli/simulate/paypal-templates';
-import { sendPaypalMessages } from '../../src/cli/simulate/send-paypal';
-import { sendTwocheckoutMessages } from '../../src/cli/simulate/send-twocheckout';
-import { DEFAULT_SIMULATOR_KEY } from '../../src/cli/simulate/simulator-signature';
-import { SIGNATURE_ALGORITHMS, TWOCHECKOUT_EVENT_TYPES } from '../../src/cli/simulate/twocheckout-message';
+import { sendTwocheckoutMessages } from '../../providers/2checkout/simulator/send-twocheckout';
+import {
+  SIGNATURE_ALGORITHMS,
+  TWOCHECKOUT_EVENT_TYPES,
+} from '../../providers/2checkout/simulator/twocheckout-message';
+import {
+  type FakePaypalServer,
+  startFakePaypalServer,
+} from '../../providers/paypal/simulator/fake-paypal-server';
+import { randomPaypalIds } from '../../providers/paypal/simulator/paypal-ids';
+import { buildPaypalMessage } from '../../providers/paypal/simulator/paypal-message';
+import { findPaypalTemplate, PAYPAL_TEMPLATES } from '../../providers/paypal/simulator/paypal-templates';
+import { sendPaypalMessages } from '../../providers/paypal/simulator/send-paypal';
+import { DEFAULT_SIMULATOR_KEY } from '../../providers/paypal/simulator/simulator-signature';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import {
   startTestGateway,

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -93,6 +94,9 @@ describe('embedded PGlite when no DATABASE_URL is set', () => {
     expect(response.status).toBe(200);
     const events = await storedEvents(first.db);
     expect(events.map((event) => event.type)).toEqual(['payment.pending']);
+    // The payment upsert runs on the embedded database too.
+    const payments = await first.db.rows<{ state: string }>(sql`select state from payments`);
+    expect(payments).toEqual([{ state: 'payment.pending' }]);
     const token = first.adminToken;
     await first.stop();
 

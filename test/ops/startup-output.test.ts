@@ -1,47 +1,44 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderPlugin, ProviderSettings } from '../../providers/types';
+import { z } from 'zod';
+import { PROVIDER_PLUGINS } from '../../providers/index';
+import { defineProvider } from '../../providers/types';
+import { loadConfig } from '../../src/config/config';
 import { disabledProviderHints } from '../../src/disabled-providers';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { deleteQueueKeys, REDIS_URL, TWOCHECKOUT_TEST_KEY, testQueuePrefix } from '../support/gateway';
 import { type GatewayProcess, spawnGateway } from '../support/gateway-process';
 
-function settings(secretKey: string | null): ProviderSettings {
-  return {
-    paypal: { mode: 'live', verifyUrl: 'https://example.test', receiverEmails: [], userAgent: 'test' },
-    twocheckout: { secretKey },
-  };
-}
+const hints = (env: Record<string, string>, plugins = PROVIDER_PLUGINS) =>
+  disabledProviderHints(loadConfig(env, { plugins }).providerConfig.disabled);
 
 describe('disabledProviderHints', () => {
   it('names the variable that enables an unconfigured provider', () => {
-    expect(disabledProviderHints(['paypal'], settings(null))).toEqual([
-      '2checkout: disabled, set TWOCHECKOUT_SECRET_KEY to enable',
-    ]);
+    expect(hints({})).toEqual(['2checkout: disabled, set TWOCHECKOUT_SECRET_KEY to enable']);
   });
 
   it('points at PROVIDERS when a configured provider was left out of it', () => {
-    expect(disabledProviderHints(['2checkout'], settings(TWOCHECKOUT_TEST_KEY))).toEqual([
+    expect(hints({ PROVIDERS: '2checkout', TWOCHECKOUT_SECRET_KEY: TWOCHECKOUT_TEST_KEY })).toEqual([
       'paypal: disabled, add it to PROVIDERS to enable',
     ]);
-    expect(disabledProviderHints([], settings(null))).toEqual([
-      'paypal: disabled, add it to PROVIDERS to enable',
-      '2checkout: disabled, set TWOCHECKOUT_SECRET_KEY to enable',
+    expect(hints({ PROVIDERS: 'paypal', TWOCHECKOUT_SECRET_KEY: TWOCHECKOUT_TEST_KEY })).toEqual([
+      '2checkout: disabled, add it to PROVIDERS to enable',
     ]);
   });
 
   it('says nothing when every provider is enabled', () => {
-    expect(disabledProviderHints(['paypal', '2checkout'], settings(TWOCHECKOUT_TEST_KEY))).toEqual([]);
+    expect(hints({ TWOCHECKOUT_SECRET_KEY: TWOCHECKOUT_TEST_KEY })).toEqual([]);
   });
 
   it('falls back to PROVIDERS for a plugin that names no variable', () => {
-    const plugin: ProviderPlugin = {
+    const plugin = defineProvider({
       id: 'example',
-      isConfigured: () => false,
+      endpoints: [],
+      settings: { env: z.object({}), account: z.object({}), defaultAccount: () => null, enabledBy: null },
       configure: () => {
         throw new Error('not configured');
       },
-    };
-    expect(disabledProviderHints([], settings(null), [plugin])).toEqual([
+    });
+    expect(hints({ TWOCHECKOUT_SECRET_KEY: TWOCHECKOUT_TEST_KEY }, [...PROVIDER_PLUGINS, plugin])).toEqual([
       'example: disabled, add it to PROVIDERS to enable',
     ]);
   });

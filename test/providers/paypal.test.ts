@@ -4,22 +4,21 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parsePayPalDate } from '../../providers/paypal/dates';
 import { paypalPlugin } from '../../providers/paypal/index';
-import type { ConfiguredProvider, EventType, NormalizedEvent, ProviderSettings } from '../../providers/types';
+import { interpretPostback } from '../../providers/paypal/postback';
+import type { EventType, NormalizedEvent, ProviderAccount } from '../../providers/types';
 import { FIXTURES_DIR, PAYPAL_FIXTURE_TYPES, PAYPAL_WINDOWS_1252_SAMPLE } from '../support/fixtures';
+import { afterPostback, configureFromEnv, inbound, runCheckWith } from '../support/plugins';
 
 const FIXTURES = path.join(FIXTURES_DIR, 'paypal');
 const VERIFY_URL = 'http://127.0.0.1:9/cgi-bin/webscr';
-const USER_AGENT = 'ipn-gateway-test/1.0';
+const USER_AGENT = 'ipn-gateway/0.1 (+PayPal IPN postback)';
 
-function settings(mode: 'live' | 'sandbox', receiverEmails: string[] = []): ProviderSettings {
-  return {
-    paypal: { mode, verifyUrl: VERIFY_URL, receiverEmails, userAgent: USER_AGENT },
-    twocheckout: { secretKey: null },
-  };
-}
-
-function provider(mode: 'live' | 'sandbox', receiverEmails: string[] = []): ConfiguredProvider {
-  return paypalPlugin.configure(settings(mode, receiverEmails));
+function provider(mode: 'live' | 'sandbox', receiverEmails: string[] = []): ProviderAccount {
+  return configureFromEnv(paypalPlugin, {
+    PAYPAL_MODE: mode,
+    PAYPAL_VERIFY_URL: VERIFY_URL,
+    PAYPAL_RECEIVER_EMAILS: receiverEmails.join(','),
+  });
 }
 
 function fixture(name: string): Buffer {
@@ -29,14 +28,27 @@ function fixture(name: string): Buffer {
 const body = (text: string) => Buffer.from(text, 'latin1');
 const now = new Date('2026-01-01T00:00:00Z');
 
-function receive(configured: ConfiguredProvider, rawBody: Buffer) {
-  return configured.receive({ kind: 'ipn', rawBody, contentType: 'application/x-www-form-urlencoded', now });
+function receive(configured: ProviderAccount, rawBody: Buffer) {
+  return configured.receive(
+    inbound('ipn', rawBody, { contentType: 'application/x-www-form-urlencoded', now }),
+  );
 }
 
-function verifier(configured: ConfiguredProvider) {
-  const deferred = configured.deferredVerifier;
-  if (!deferred) throw new Error('paypal must verify out of band');
-  return deferred;
+/** The postback the core is asked to send, and the decision after PayPal answers VERIFIED. */
+function verifier(configured: ProviderAccount) {
+  return {
+    afterVerified: (rawBody: Buffer) => afterPostback(configured, rawBody),
+    postbackRequest(rawBody: Buffer) {
+      const { requests } = runCheckWith(configured, { kind: 'ipn', rawBody }, () => ({
+        ok: false,
+        error: 'x',
+      }));
+      const request = requests[0];
+      if (!request?.body) throw new Error('no postback requested');
+      return { ...request, body: request.body };
+    },
+    interpretPostback,
+  };
 }
 
 /** receive → deferred, then a VERIFIED postback → accepted; returns the event and both keys. */
@@ -80,12 +92,31 @@ const S10 = body(
 );
 
 describe('paypal plugin', () => {
-  it('is always configured and exposes one IPN endpoint', () => {
+  it('is always configured and declares its IPN and webhook endpoints', () => {
     expect(paypalPlugin.id).toBe('paypal');
-    expect(paypalPlugin.isConfigured(settings('live'))).toBe(true);
-    const configured = provider('live');
-    expect(configured.id).toBe('paypal');
-    expect(configured.endpoints).toEqual([{ kind: 'ipn', path: '/ipn/paypal', answersGet: false }]);
+    expect(paypalPlugin.settings.defaultAccount(paypalPlugin.settings.env.parse({}))).not.toBeNull();
+    expect(paypalPlugin.endpoints.map(({ kind, path }) => ({ kind, path }))).toEqual([
+      { kind: 'ipn', path: '/ipn/paypal' },
+      { kind: 'webhook', path: '/webhooks/paypal' },
+    ]);
+    expect(paypalPlugin.endpoints[1]?.requires?.variable).toBe('PAYPAL_WEBHOOK_ID');
+  });
+
+  it('sends the postback itself through the core: cmd=_notify-validate& + the exact bytes', () => {
+    const rawBody = fixture('web_accept-completed.txt');
+    const { requests, result } = runCheckWith(provider('live'), { kind: 'ipn', rawBody }, () => ({
+      ok: true,
+      status: 200,
+      body: Buffer.from('INVALID'),
+    }));
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.method).toBe('POST');
+    expect(requests[0]?.url).toBe(VERIFY_URL);
+    expect(requests[0]?.headers?.['user-agent']).toMatch(/ipn-gateway/);
+    expect(requests[0]?.body?.equals(Buffer.concat([Buffer.from('cmd=_notify-validate&'), rawBody]))).toBe(
+      true,
+    );
+    expect(result).toMatchObject({ step: 'invalid', reason: expect.stringMatching(/INVALID/) });
   });
 
   it('answers a well-formed message with an empty 200 and defers it', () => {
@@ -420,6 +451,7 @@ describe('data mapping', () => {
         { name: 'Coffee Mug 11oz', quantity: 1, amount: '14.99' },
       ],
       reason: null,
+      receiver: 'billing@acme-widgets.example',
     });
     expect(event.occurredAt?.toISOString()).toBe('2025-02-15T02:30:12.000Z');
     expect(event.raw.num_cart_items).toBe('2');

@@ -6,13 +6,9 @@ import { twocheckoutPlugin } from '../../providers/2checkout/index';
 import { buildReceipt, receiptDate } from '../../providers/2checkout/receipt';
 import { signatureSource } from '../../providers/2checkout/signature';
 import { decodeUtf8, groupFields, parseForm } from '../../providers/form';
-import type {
-  ConfiguredProvider,
-  InboundDecision,
-  MessageKind,
-  ProviderSettings,
-} from '../../providers/types';
+import type { InboundDecision, MessageKind, ProviderAccount } from '../../providers/types';
 import { FIXTURES_DIR } from '../support/fixtures';
+import { configureFromEnv, inbound } from '../support/plugins';
 
 const SECRET = 'AABBCCDDEEFF';
 const FIXTURES = path.join(FIXTURES_DIR, '2checkout');
@@ -26,30 +22,24 @@ const SIGNATURE_FIELDS: Record<string, Algorithm> = {
   SIGNATURE_SHA3_256: 'sha3-256',
 };
 
-function settings(secretKey: string | null): ProviderSettings {
-  return {
-    paypal: { mode: 'live', verifyUrl: 'https://example.test', receiverEmails: [], userAgent: 'test' },
-    twocheckout: { secretKey },
-  };
-}
-
-const providers = new Map<string, ConfiguredProvider>();
-function provider(secretKey = SECRET): ConfiguredProvider {
+const providers = new Map<string, ProviderAccount>();
+function provider(secretKey = SECRET): ProviderAccount {
   let configured = providers.get(secretKey);
   if (!configured) {
-    configured = twocheckoutPlugin.configure(settings(secretKey));
+    configured = configureFromEnv(twocheckoutPlugin, { TWOCHECKOUT_SECRET_KEY: secretKey });
     providers.set(secretKey, configured);
   }
   return configured;
 }
 
 function receive(kind: MessageKind, body: string | Buffer, options: { key?: string; now?: Date } = {}) {
-  return provider(options.key).receive({
-    kind,
-    rawBody: typeof body === 'string' ? Buffer.from(body, 'latin1') : body,
-    contentType: 'application/x-www-form-urlencoded',
-    now: options.now ?? VECTOR_NOW,
-  });
+  const rawBody = typeof body === 'string' ? Buffer.from(body, 'latin1') : body;
+  return provider(options.key).receive(
+    inbound(kind, rawBody, {
+      contentType: 'application/x-www-form-urlencoded',
+      now: options.now ?? VECTOR_NOW,
+    }),
+  );
 }
 
 function fixture(name: string): string {
@@ -207,19 +197,19 @@ function onlySignature(body: string, field: string, value: string): string {
 }
 
 describe('2checkout plugin', () => {
-  it('is configured only with a non-empty secret key and exposes both endpoints', () => {
+  it('is configured only with a non-empty secret key and declares both endpoints', () => {
+    const { settings } = twocheckoutPlugin;
     expect(twocheckoutPlugin.id).toBe('2checkout');
-    expect(twocheckoutPlugin.isConfigured(settings(null))).toBe(false);
-    expect(twocheckoutPlugin.isConfigured(settings(''))).toBe(false);
-    expect(twocheckoutPlugin.isConfigured(settings(SECRET))).toBe(true);
-    expect(() => twocheckoutPlugin.configure(settings(null))).toThrow();
-    const configured = twocheckoutPlugin.configure(settings(SECRET));
-    expect(configured.id).toBe('2checkout');
-    expect(configured.endpoints).toEqual([
+    expect(settings.enabledBy).toBe('TWOCHECKOUT_SECRET_KEY');
+    expect(settings.defaultAccount(settings.env.parse({}))).toBeNull();
+    expect(settings.defaultAccount(settings.env.parse({ TWOCHECKOUT_SECRET_KEY: '' }))).toBeNull();
+    expect(settings.defaultAccount(settings.env.parse({ TWOCHECKOUT_SECRET_KEY: SECRET }))).not.toBeNull();
+    expect(settings.account.safeParse({}).success).toBe(false);
+    expect(twocheckoutPlugin.endpoints).toEqual([
       { kind: 'ipn', path: '/ipn/2checkout', answersGet: true },
       { kind: 'lcn', path: '/lcn/2checkout', answersGet: true },
     ]);
-    expect(configured.deferredVerifier).toBeUndefined();
+    expect(provider().verifier).toBeUndefined();
   });
 });
 
@@ -292,6 +282,7 @@ describe('2checkout fixtures', () => {
         { name: 'Priority Support (1 year)', quantity: 2, amount: '10.00' },
       ],
       reason: null,
+      receiver: null,
     });
     expect(event.raw.IPN_PID).toEqual(['4589231', '4589240']);
     expect(event.raw.IPN_PNAME).toEqual(['Café Pro Licence', 'Priority Support (1 year)']);
@@ -328,6 +319,7 @@ describe('2checkout fixtures', () => {
       },
       items: [],
       reason: null,
+      receiver: null,
     });
     expect(event.raw.LICENSE_CODE).toBe('A1B2C3D4E5');
   });

@@ -81,6 +81,7 @@ export interface SubscriberInput {
   description?: string;
   event_types?: string[];
   providers?: string[];
+  accounts?: string[];
   format?: 'event' | 'raw';
   enabled?: boolean;
 }

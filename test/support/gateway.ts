@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { type Config, loadConfig } from '../../src/config/config';
+import { type Config, type LoadConfigOptions, loadConfig } from '../../src/config/config';
 import { type Gateway, startGateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
 import type { TestDatabase } from './database';
@@ -17,25 +17,32 @@ export function testQueuePrefix(): string {
 }
 
 /** Configuration for a test gateway on its own database, queue prefix and data folder. */
-export function testConfig(database: TestDatabase, overrides: Record<string, string> = {}): Config {
+export function testConfig(
+  database: TestDatabase,
+  overrides: Record<string, string> = {},
+  options: LoadConfigOptions = {},
+): Config {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ipn-gateway-test-'));
-  return loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: database.url,
-    DATA_DIR: dataDir,
-    REDIS_URL,
-    QUEUE_PREFIX: testQueuePrefix(),
-    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-    TWOCHECKOUT_SECRET_KEY: TWOCHECKOUT_TEST_KEY,
-    PAYPAL_VERIFY_URL: 'http://127.0.0.1:9/unused',
-    PAYPAL_VERIFY_RETRY_SCHEDULE: '50ms',
-    PAYPAL_VERIFY_TIMEOUT: '2s',
-    DELIVERY_RETRY_SCHEDULE: '50ms,50ms',
-    RECONCILE_INTERVAL: '60s',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    ...overrides,
-  });
+  return loadConfig(
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: database.url,
+      DATA_DIR: dataDir,
+      REDIS_URL,
+      QUEUE_PREFIX: testQueuePrefix(),
+      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      TWOCHECKOUT_SECRET_KEY: TWOCHECKOUT_TEST_KEY,
+      PAYPAL_VERIFY_URL: 'http://127.0.0.1:9/unused',
+      PAYPAL_VERIFY_RETRY_SCHEDULE: '50ms',
+      PAYPAL_VERIFY_TIMEOUT: '2s',
+      DELIVERY_RETRY_SCHEDULE: '50ms,50ms',
+      RECONCILE_INTERVAL: '60s',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...overrides,
+    },
+    options,
+  );
 }
 
 export interface TestGateway extends Gateway {

@@ -33,6 +33,7 @@ export interface RecordingServer {
 export async function startRecordingServer(
   responder: Responder = () => ({ status: 200 }),
   path = '/',
+  port = 0,
 ): Promise<RecordingServer> {
   let respond = responder;
   const received: RecordedRequest[] = [];
@@ -59,10 +60,10 @@ export async function startRecordingServer(
     });
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const listening = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}${path}`,
+    url: `http://127.0.0.1:${listening}${path}`,
     received,
     respondWith(next) {
       respond = next;

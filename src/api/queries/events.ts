@@ -1,6 +1,6 @@
 // Read side of events: the stored section-3 JSON, as subscribers received it.
 import { and, desc, eq, lt } from 'drizzle-orm';
-import type { EventData, EventType, RawFields } from '../../../providers/types';
+import type { EventData, EventType, RawData } from '../../../providers/types';
 import type { DbHandle } from '../../db/client';
 import { events } from '../../db/schema';
 import { type DeliveryWithAttempts, deliveriesOfEvent } from './deliveries';
@@ -10,11 +10,14 @@ export interface PaymentEvent {
   id: string;
   type: EventType;
   provider: string;
+  account: string;
+  channel: string;
   livemode: boolean;
+  superseded: boolean;
   occurred_at: string;
   received_at: string;
   data: EventData;
-  raw: RawFields;
+  raw: RawData;
 }
 
 export interface EventWithDeliveries extends PaymentEvent {
@@ -28,7 +31,11 @@ export interface EventFilter {
   order_id?: string | undefined;
 }
 
-const parseBody = (body: string) => JSON.parse(body) as PaymentEvent;
+// The stored body is what subscribers get (superseded: false); the column says what became of it.
+const parseBody = (body: string, superseded: boolean): PaymentEvent => ({
+  ...(JSON.parse(body) as PaymentEvent),
+  superseded,
+});
 
 export async function listEvents(
   handle: DbHandle,
@@ -36,7 +43,7 @@ export async function listEvents(
   page: PageRequest,
 ): Promise<Page<PaymentEvent>> {
   const rows = await handle.db
-    .select({ id: events.id, body: events.body })
+    .select({ id: events.id, body: events.body, superseded: events.superseded })
     .from(events)
     .where(
       and(
@@ -53,12 +60,15 @@ export async function listEvents(
     rows,
     page.limit,
     (row) => row.id,
-    (row) => parseBody(row.body),
+    (row) => parseBody(row.body, row.superseded),
   );
 }
 
 export async function getEvent(handle: DbHandle, id: string): Promise<EventWithDeliveries | null> {
-  const [row] = await handle.db.select({ body: events.body }).from(events).where(eq(events.id, id));
+  const [row] = await handle.db
+    .select({ body: events.body, superseded: events.superseded })
+    .from(events)
+    .where(eq(events.id, id));
   if (!row) return null;
-  return { ...parseBody(row.body), deliveries: await deliveriesOfEvent(handle, id) };
+  return { ...parseBody(row.body, row.superseded), deliveries: await deliveriesOfEvent(handle, id) };
 }

@@ -9,6 +9,7 @@ import { type Page, type PageRequest, toPage } from './page';
 export interface MessageView {
   id: string;
   provider: string;
+  account: string;
   kind: MessageKind;
   received_at: string;
   status: MessageStatus;
@@ -35,6 +36,7 @@ export interface MessageFilter {
 const summaryColumns = {
   id: inboundMessages.id,
   provider: inboundMessages.provider,
+  account: inboundMessages.account,
   kind: inboundMessages.kind,
   receivedAt: inboundMessages.receivedAt,
   status: inboundMessages.status,
@@ -44,13 +46,14 @@ const summaryColumns = {
 
 type SummaryRow = Pick<
   typeof inboundMessages.$inferSelect,
-  'id' | 'provider' | 'kind' | 'receivedAt' | 'status' | 'reason' | 'eventId'
+  'id' | 'provider' | 'account' | 'kind' | 'receivedAt' | 'status' | 'reason' | 'eventId'
 >;
 
 function toMessageView(row: SummaryRow): MessageView {
   return {
     id: row.id,
     provider: row.provider,
+    account: row.account,
     kind: row.kind as MessageKind,
     received_at: row.receivedAt.toISOString(),
     status: row.status as MessageStatus,

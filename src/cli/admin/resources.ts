@@ -12,6 +12,7 @@ export interface Subscriber {
   enabled: boolean;
   event_types: string[];
   providers: string[];
+  accounts: string[];
   format: 'event' | 'raw';
   created_at: string;
 }
@@ -53,6 +54,8 @@ export interface PaymentEvent {
   type: string;
   provider: string;
   livemode: boolean;
+  /** Stored but never delivered (docs/payments.md). */
+  superseded: boolean;
   occurred_at: string;
   received_at: string;
   data: {
@@ -72,4 +75,35 @@ export interface InboundMessage {
   status: string;
   reason: string | null;
   event_id: string | null;
+}
+
+export interface Payment {
+  provider: string;
+  account: string;
+  transaction_id: string;
+  order_id: string | null;
+  state: string;
+  amount: string | null;
+  currency: string | null;
+  refunded_amount: string | null;
+  livemode: boolean;
+  customer_email: string | null;
+  first_seen_at: string;
+  updated_at: string;
+}
+
+export interface PaymentTimelineEvent {
+  id: string;
+  type: string;
+  occurred_at: string;
+  received_at: string;
+  superseded: boolean;
+  transaction_id: string | null;
+  amount: string | null;
+  message_id: string;
+  deliveries: { total: number; succeeded: number; pending: number; failed: number };
+}
+
+export interface PaymentWithEvents extends Payment {
+  events: PaymentTimelineEvent[];
 }

@@ -1,5 +1,6 @@
 // `events list`: the shared payment events the gateway made.
 import { type Command, Option } from 'commander';
+import { PROVIDER_IDS } from '../../../providers/index';
 import { EVENT_TYPES } from '../../../providers/types';
 import type { Page, PaymentEvent } from '../admin/resources';
 import {
@@ -23,7 +24,7 @@ interface EventListOptions extends AdminOptions, PageOptions {
 
 const EVENT_COLUMNS: readonly Column<PaymentEvent>[] = [
   { header: 'ID', value: (e) => e.id },
-  { header: 'TYPE', value: (e) => e.type },
+  { header: 'TYPE', value: (e) => (e.superseded ? `${e.type} (superseded)` : e.type) },
   { header: 'PROVIDER', value: (e) => e.provider },
   { header: 'LIVE', value: (e) => (e.livemode ? 'yes' : 'no') },
   {
@@ -47,7 +48,7 @@ export function registerEventCommands(program: Command): void {
       'after',
       examples(
         'ipn-gateway events list',
-        'ipn-gateway events list --type payment.refunded --provider paypal --json',
+        `ipn-gateway events list --type payment.refunded --provider ${PROVIDER_IDS[0]} --json`,
       ),
     )
     .action(async (options: EventListOptions) => {

@@ -1,5 +1,6 @@
 // `messages list`: every inbound provider request, accepted or not, and what became of it.
 import { type Command, Option } from 'commander';
+import { MESSAGE_KINDS, PROVIDER_IDS } from '../../../providers/index';
 import type { InboundMessage, Page } from '../admin/resources';
 import {
   type AdminOptions,
@@ -46,13 +47,16 @@ export function registerMessageCommands(program: Command): void {
       ]),
     )
     .addOption(providerOption('messages'))
-    .addOption(new Option('--kind <kind>', 'only this kind').choices(['ipn', 'lcn']))
+    .addOption(new Option('--kind <kind>', 'only this kind').choices([...MESSAGE_KINDS]))
     .addOption(limitOption())
     .addOption(cursorOption())
     .addOption(jsonOption())
     .addHelpText(
       'after',
-      examples('ipn-gateway messages list --status invalid', 'ipn-gateway messages list --provider paypal'),
+      examples(
+        'ipn-gateway messages list --status invalid',
+        `ipn-gateway messages list --provider ${PROVIDER_IDS[0]}`,
+      ),
     )
     .action(async (options: MessageListOptions) => {
       const page = await adminClient(options).get<Page<InboundMessage>>('/messages', {

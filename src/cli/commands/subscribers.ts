@@ -1,5 +1,6 @@
 // `subscribers add|list|remove|rotate-secret`: the endpoints events are delivered to.
 import { type Command, Option } from 'commander';
+import { PROVIDER_IDS } from '../../../providers/index';
 import type { CreatedSubscriber, Page, RotatedSecret, Subscriber } from '../admin/resources';
 import {
   type AdminOptions,
@@ -19,6 +20,7 @@ interface AddOptions extends AdminOptions {
   description?: string;
   eventTypes?: string[];
   providers?: string[];
+  accounts?: string[];
   format?: 'event' | 'raw';
   disabled?: boolean;
   json?: boolean;
@@ -51,7 +53,12 @@ export function registerSubscriberCommands(program: Command): void {
       'comma list of event types or families like payment.* (default: all)',
       commaList,
     )
-    .option('--providers <ids>', 'comma list: paypal, 2checkout (default: all)', commaList)
+    .option('--providers <ids>', `comma list: ${PROVIDER_IDS.join(', ')} (default: all)`, commaList)
+    .option(
+      '--accounts <names>',
+      'comma list of provider accounts, e.g. shop-eu,default (default: all)',
+      commaList,
+    )
     .addOption(
       new Option(
         '--format <format>',
@@ -64,7 +71,8 @@ export function registerSubscriberCommands(program: Command): void {
       'after',
       examples(
         'ipn-gateway subscribers add https://billing.internal.example/webhooks/payments',
-        "ipn-gateway subscribers add https://crm.internal.example/hook --event-types 'subscription.*,dispute.opened' --providers paypal",
+        `ipn-gateway subscribers add https://crm.internal.example/hook --event-types 'subscription.*,dispute.opened' --providers ${PROVIDER_IDS[0]}`,
+        'ipn-gateway subscribers add https://eu-shop.internal.example/hook --accounts shop-eu',
         'ipn-gateway subscribers add http://legacy.internal.example/ipn.php --format raw --description "old IPN listener"',
       ),
     )
@@ -74,6 +82,7 @@ export function registerSubscriberCommands(program: Command): void {
         description: options.description,
         event_types: options.eventTypes,
         providers: options.providers,
+        accounts: options.accounts,
         format: options.format,
         enabled: options.disabled ? false : undefined,
       });

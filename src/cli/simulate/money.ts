@@ -15,8 +15,3 @@ export function formatCents(cents: number): string {
   const absolute = Math.abs(cents);
   return `${sign}${Math.floor(absolute / 100)}.${String(absolute % 100).padStart(2, '0')}`;
 }
-
-/** PayPal's standard domestic rate, 2.9% + 0.30, rounded to the cent. */
-export function paypalFee(cents: number): number {
-  return Math.round((cents * 29) / 1000) + 30;
-}

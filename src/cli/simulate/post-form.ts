@@ -6,15 +6,22 @@ export interface PostAnswer {
   body: string;
 }
 
-export async function postForm(url: string, body: Buffer, userAgent: string): Promise<PostAnswer> {
+export function postForm(url: string, body: Buffer, userAgent: string): Promise<PostAnswer> {
+  return postBody(url, body, {
+    'content-type': 'application/x-www-form-urlencoded',
+    'user-agent': userAgent,
+  });
+}
+
+/** Any body with the provider's own headers (JSON webhooks carry their signature in headers). */
+export async function postBody(
+  url: string,
+  body: Buffer,
+  headers: Record<string, string>,
+): Promise<PostAnswer> {
   let response: Response;
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': userAgent },
-      redirect: 'manual',
-    });
+    response = await fetch(url, { method: 'POST', body, headers, redirect: 'manual' });
   } catch (error) {
     throw new CliError(`cannot reach ${url}: ${describeError(error)}`);
   }

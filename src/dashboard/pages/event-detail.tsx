@@ -109,6 +109,10 @@ function Summary({ event }: { event: EventWithDeliveries }) {
         ['Event id', <Mono>{event.id}</Mono>],
         ['Provider', event.provider],
         ['Mode', <Badge label={event.livemode ? 'live' : 'test'} />],
+        [
+          'Superseded',
+          event.superseded ? <Badge label="superseded: stored, not delivered" tone="muted" /> : 'no',
+        ],
         ['Occurred', <Time iso={event.occurred_at} />],
         ['Received', <Time iso={event.received_at} />],
         ['Provider status', data.provider_status ?? '—'],
@@ -124,6 +128,7 @@ function Summary({ event }: { event: EventWithDeliveries }) {
         ],
         ['Items', data.items.map((item) => `${item.quantity ?? 1} × ${item.name ?? '?'}`).join(', ') || '—'],
         ['Reason', data.reason ?? '—'],
+        ['Receiver', data.receiver ?? '—'],
       ]}
     />
   );
@@ -164,7 +169,13 @@ export function EventDetailPage(props: EventDetailProps) {
           />
         ))}
       </Card>
-      <Card title="Event JSON (as sent to subscribers)">
+      <Card
+        title={
+          event.superseded
+            ? 'Event JSON (stored, never sent: superseded)'
+            : 'Event JSON (as sent to subscribers)'
+        }
+      >
         <pre class="code" data-testid="event-json">
           {JSON.stringify(body, null, 2)}
         </pre>

@@ -59,9 +59,15 @@ function EventRow({ event }: { event: PaymentEvent }) {
         <Time iso={event.received_at} />
       </td>
       <td>
-        <a href={href} class="strong" title={event.id}>
+        <a href={href} class={event.superseded ? 'strong superseded' : 'strong'} title={event.id}>
           {event.type}
         </a>
+        {event.superseded && (
+          <>
+            {' '}
+            <Badge label="superseded" tone="muted" />
+          </>
+        )}
       </td>
       <td>{event.provider}</td>
       <td>

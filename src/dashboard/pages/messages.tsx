@@ -4,7 +4,10 @@ import { type Flash, Layout } from '../layout';
 import { dashboardHref } from '../paths';
 
 export const MESSAGE_STATUSES = ['pending', 'verified', 'invalid', 'rejected', 'duplicate'] as const;
-export const MESSAGE_KINDS = ['ipn', 'lcn'] as const;
+
+import { MESSAGE_KINDS } from '../../../providers/index';
+
+export { MESSAGE_KINDS };
 
 export interface MessageFilterValues {
   provider?: string | undefined;

@@ -12,7 +12,7 @@ export interface OverviewProps {
   totals: StatsTotals;
   /** null when Redis did not answer. */
   queues: QueueDepths | null;
-  endpoints: Array<{ provider: string; kind: string; url: string }>;
+  endpoints: Array<{ provider: string; account: string; kind: string; url: string }>;
   subscribers: { enabled: number; total: number; max: number };
   refreshSeconds: number;
 }
@@ -114,15 +114,17 @@ function EndpointTable({ endpoints }: { endpoints: OverviewProps['endpoints'] })
       <thead>
         <tr>
           <th>Provider</th>
+          <th>Account</th>
           <th>Kind</th>
           <th>Notification URL (give this to the provider)</th>
         </tr>
       </thead>
       <tbody>
-        {endpoints.length === 0 && <EmptyRow columns={3} text="No provider is enabled." />}
+        {endpoints.length === 0 && <EmptyRow columns={4} text="No provider is enabled." />}
         {endpoints.map((endpoint) => (
-          <tr>
+          <tr data-testid="endpoint-row">
             <td>{endpoint.provider}</td>
+            <td>{endpoint.account}</td>
             <td>
               <Badge label={endpoint.kind.toUpperCase()} tone="info" />
             </td>

@@ -9,6 +9,8 @@ export interface SubscriberFormValues {
   description: string;
   eventTypes: string;
   providers: string[];
+  /** Comma separated account names, as typed. */
+  accounts: string;
   format: 'event' | 'raw';
   enabled: boolean;
 }
@@ -18,6 +20,7 @@ export const EMPTY_SUBSCRIBER_FORM: SubscriberFormValues = {
   description: '',
   eventTypes: '',
   providers: [],
+  accounts: '',
   format: 'event',
   enabled: true,
 };
@@ -91,6 +94,11 @@ function SubscriberRow({ subscriber, csrf }: { subscriber: SubscriberView; csrf:
       </td>
       <td>
         <Filters values={subscriber.providers} />
+        {subscriber.accounts.length > 0 && (
+          <div class="dim small" data-testid="subscriber-accounts">
+            accounts: {subscriber.accounts.join(', ')}
+          </div>
+        )}
       </td>
       <td>{subscriber.format}</td>
       <td>
@@ -185,6 +193,19 @@ function AddForm(props: {
             </label>
           ))}
           <span class="hint">None ticked means every provider.</span>
+          <label>
+            Accounts
+            <input
+              type="text"
+              name="accounts"
+              value={form.accounts}
+              placeholder="all · or e.g. shop-eu, default"
+            />
+            <span class="hint">
+              Comma separated provider accounts (names from ACCOUNTS_FILE, or default); empty means every
+              account.
+            </span>
+          </label>
         </fieldset>
         <fieldset>
           <legend>Options</legend>

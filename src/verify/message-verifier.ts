@@ -1,0 +1,138 @@
+// Out-of-band checks, run by a worker: one attempt per job, for any provider whose plugin has a
+// verifier (postbacks, certificate fetches...). A verdict settles the message; no verdict
+// schedules the next attempt in PostgreSQL first and in BullMQ second, so a lost job is found
+// again by the reconciler.
+import { sql } from 'drizzle-orm';
+import type { DbHandle } from '../db/client';
+import { buildNewEvent } from '../ingest/ingest';
+import { recordVerified, scheduleVerifyRetry, settleWithoutEvent } from '../ingest/message-store';
+import type { Logger } from '../logger';
+import type { GatewayMetrics } from '../metrics/metrics';
+import { findInstance, type ProviderInstance } from '../providers/provider-instances';
+import type { JobDispatcher } from '../queue/dispatcher';
+import { eventDeliveryJob, type VerifyJob, verifyJob } from '../queue/jobs';
+import type { NetworkClient } from './network-client';
+import { type CheckResult, runCheck } from './run-check';
+
+// Used when the message's provider or account is no longer configured: it waits, it is not lost.
+const UNCONFIGURED_RETRY_MS = 5 * 60_000;
+
+export interface MessageVerifierDeps {
+  db: DbHandle;
+  logger: Logger;
+  dispatcher: JobDispatcher;
+  instances: readonly ProviderInstance[];
+  network: NetworkClient;
+  metrics?: GatewayMetrics;
+}
+
+interface PendingMessage extends Record<string, unknown> {
+  id: string;
+  provider: string;
+  account: string;
+  kind: string;
+  status: string;
+  headers: Record<string, string>;
+  raw_body: Buffer | Uint8Array;
+  received_at: Date | string;
+  verify_attempts: number;
+}
+
+export function retryDelay(scheduleMs: number[], attempt: number): number {
+  const last = scheduleMs[scheduleMs.length - 1] ?? 60_000;
+  return scheduleMs[attempt] ?? last;
+}
+
+export class MessageVerifier {
+  constructor(private readonly deps: MessageVerifierDeps) {}
+
+  /** Handles one verify job; safe to run twice for the same attempt (the second finds nothing to do). */
+  async handle(job: VerifyJob, jobId?: string): Promise<void> {
+    const { db, logger } = this.deps;
+    const [message] = await db.rows<PendingMessage>(sql`
+      select id, provider, account, kind, status, headers, raw_body, received_at, verify_attempts
+      from inbound_messages where id = ${job.messageId}`);
+    if (message?.status !== 'pending' || message.verify_attempts !== job.attempt) return;
+
+    const receivedAt = new Date(message.received_at);
+    const instance = findInstance(this.deps.instances, message.provider, message.account);
+    const verifier = instance?.verifier;
+    if (!verifier) {
+      const detail = `${message.provider} account ${message.account} is not configured to check this message`;
+      await this.scheduleRetry(message.id, job.attempt + 1, UNCONFIGURED_RETRY_MS, null, detail);
+      return;
+    }
+    const rawBody = Buffer.isBuffer(message.raw_body) ? message.raw_body : Buffer.from(message.raw_body);
+    const result = await runCheck(
+      verifier,
+      { kind: message.kind, account: message.account, headers: message.headers, rawBody, receivedAt },
+      this.deps.network,
+    );
+    const log = logger.child({ jobId, messageId: message.id, attempt: job.attempt + 1 });
+    if (result.step === 'retry') {
+      this.count(message.provider, 'retry');
+      const delay = retryDelay(verifier.retryScheduleMs, job.attempt);
+      const giveUpAt = receivedAt.getTime() + verifier.giveUpAfterMs;
+      await this.scheduleRetry(message.id, job.attempt + 1, delay, giveUpAt, result.reason);
+      return;
+    }
+    await settleCheck(this.deps, { ...message, receivedAt }, result, log);
+  }
+
+  private count(provider: string, result: string) {
+    this.deps.metrics?.verifications.inc({ provider, result });
+  }
+
+  private async scheduleRetry(
+    messageId: string,
+    attempts: number,
+    delay: number,
+    giveUpAt: number | null,
+    detail: string,
+  ) {
+    const { db, logger } = this.deps;
+    const nextAt = new Date(Date.now() + delay);
+    if (giveUpAt !== null && nextAt.getTime() > giveUpAt) {
+      logger.error({ messageId, detail }, 'out-of-band check gave no verdict in time; giving up');
+      await settleWithoutEvent(db, messageId, 'rejected', `no verification verdict in time; last: ${detail}`);
+      return;
+    }
+    logger.warn(
+      { messageId, attempts, retryInMs: delay, detail },
+      'out-of-band check gave no verdict; will retry',
+    );
+    await scheduleVerifyRetry(db, messageId, attempts, nextAt, detail);
+    this.deps.dispatcher.enqueue('verify', [verifyJob(messageId, attempts, delay)]);
+  }
+}
+
+/** Stores a final verdict for a pending message: its event (and deliveries), or why there is none. */
+export async function settleCheck(
+  deps: Pick<MessageVerifierDeps, 'db' | 'dispatcher' | 'metrics'>,
+  message: { id: string; provider: string; account: string; kind: string; receivedAt: Date },
+  result: Exclude<CheckResult, { step: 'retry' }>,
+  log: Logger,
+): Promise<void> {
+  const count = (outcome: string) =>
+    deps.metrics?.verifications.inc({ provider: message.provider, result: outcome });
+  if (result.step === 'invalid') {
+    count('invalid');
+    log.warn({ reason: result.reason }, 'message failed its check: not forwarded');
+    await settleWithoutEvent(deps.db, message.id, 'invalid', result.reason);
+    return;
+  }
+  const { decision } = result;
+  if (decision.outcome === 'rejected') {
+    count('rejected');
+    log.warn({ reason: decision.reason }, 'verified message rejected');
+    await settleWithoutEvent(deps.db, message.id, 'rejected', decision.reason);
+    return;
+  }
+  count('verified');
+  const event = buildNewEvent(decision.idempotencyKey, decision.event, message, message.receivedAt);
+  const stored = await recordVerified(deps.db, message, event);
+  log.info({ status: stored.status, eventId: stored.eventId }, 'message verified');
+  if (stored.deliveryIds.length > 0 && stored.eventId) {
+    deps.dispatcher.enqueue('delivery', [eventDeliveryJob(stored.eventId)]);
+  }
+}
