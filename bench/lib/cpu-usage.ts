@@ -12,13 +12,17 @@ interface Snapshot {
   machine: { busy: number; total: number };
 }
 
-function readStat(pid: number): { comm: string; ticks: number } | null {
+function readStat(pid: number): { comm: string; ppid: number; ticks: number } | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const close = text.lastIndexOf(')');
     const fields = text.slice(close + 2).split(' ');
     // After "pid (comm) ": state is field 0; utime and stime are fields 11 and 12.
-    return { comm: text.slice(text.indexOf('(') + 1, close), ticks: Number(fields[11]) + Number(fields[12]) };
+    return {
+      comm: text.slice(text.indexOf('(') + 1, close),
+      ppid: Number(fields[1]),
+      ticks: Number(fields[11]) + Number(fields[12]),
+    };
   } catch {
     return null;
   }

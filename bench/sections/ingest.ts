@@ -195,7 +195,7 @@ export async function benchIngest(options: BenchOptions): Promise<Verdict[]> {
       'p50 ms',
       'p99 ms',
       'non-2xx/err',
-      'CPU µs/req app/pg/redis/loadgen',
+      'CPU µs/req app/pg/redis/bench',
       'other cores',
       'peak RSS MiB',
       'notes',
