@@ -3,6 +3,7 @@
 // schedules the next attempt in PostgreSQL first and in BullMQ second, so a lost job is found
 // again by the reconciler.
 import { sql } from 'drizzle-orm';
+import { createAlert } from '../alerts/alert-store';
 import type { DbHandle } from '../db/client';
 import { buildNewEvent } from '../ingest/ingest';
 import { recordVerified, scheduleVerifyRetry, settleWithoutEvent } from '../ingest/message-store';
@@ -10,7 +11,7 @@ import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
 import { findInstance, type ProviderInstance } from '../providers/provider-instances';
 import type { JobDispatcher } from '../queue/dispatcher';
-import { eventDeliveryJob, type VerifyJob, verifyJob } from '../queue/jobs';
+import { deliveryJob, type VerifyJob, verifyJob } from '../queue/jobs';
 import type { NetworkClient } from './network-client';
 import { type CheckResult, runCheck } from './run-check';
 
@@ -24,6 +25,23 @@ export interface MessageVerifierDeps {
   instances: readonly ProviderInstance[];
   network: NetworkClient;
   metrics?: GatewayMetrics;
+  /** Whether `message.unverified` alerts are wanted (ALERT_WEBHOOK_URL is set). */
+  alerts?: boolean;
+}
+
+/** `message.unverified`: a message gave up on its check, or was rejected after passing it. */
+async function alertUnverified(
+  deps: Pick<MessageVerifierDeps, 'db' | 'alerts'>,
+  message: { id: string; provider: string; account: string },
+  reason: string,
+): Promise<void> {
+  if (!deps.alerts) return;
+  await createAlert(deps.db, 'message.unverified', {
+    message_id: message.id,
+    provider: message.provider,
+    account: message.account,
+    reason,
+  });
 }
 
 interface PendingMessage extends Record<string, unknown> {
@@ -59,7 +77,7 @@ export class MessageVerifier {
     const verifier = instance?.verifier;
     if (!verifier) {
       const detail = `${message.provider} account ${message.account} is not configured to check this message`;
-      await this.scheduleRetry(message.id, job.attempt + 1, UNCONFIGURED_RETRY_MS, null, detail);
+      await this.scheduleRetry(message, job.attempt + 1, UNCONFIGURED_RETRY_MS, null, detail);
       return;
     }
     const rawBody = Buffer.isBuffer(message.raw_body) ? message.raw_body : Buffer.from(message.raw_body);
@@ -73,7 +91,7 @@ export class MessageVerifier {
       this.count(message.provider, 'retry');
       const delay = retryDelay(verifier.retryScheduleMs, job.attempt);
       const giveUpAt = receivedAt.getTime() + verifier.giveUpAfterMs;
-      await this.scheduleRetry(message.id, job.attempt + 1, delay, giveUpAt, result.reason);
+      await this.scheduleRetry(message, job.attempt + 1, delay, giveUpAt, result.reason);
       return;
     }
     await settleCheck(this.deps, { ...message, receivedAt }, result, log);
@@ -84,17 +102,20 @@ export class MessageVerifier {
   }
 
   private async scheduleRetry(
-    messageId: string,
+    message: { id: string; provider: string; account: string },
     attempts: number,
     delay: number,
     giveUpAt: number | null,
     detail: string,
   ) {
     const { db, logger } = this.deps;
+    const messageId = message.id;
     const nextAt = new Date(Date.now() + delay);
     if (giveUpAt !== null && nextAt.getTime() > giveUpAt) {
       logger.error({ messageId, detail }, 'out-of-band check gave no verdict in time; giving up');
-      await settleWithoutEvent(db, messageId, 'rejected', `no verification verdict in time; last: ${detail}`);
+      const reason = `no verification verdict in time; last: ${detail}`;
+      await settleWithoutEvent(db, messageId, 'rejected', reason);
+      await alertUnverified(this.deps, message, reason);
       return;
     }
     logger.warn(
@@ -102,13 +123,13 @@ export class MessageVerifier {
       'out-of-band check gave no verdict; will retry',
     );
     await scheduleVerifyRetry(db, messageId, attempts, nextAt, detail);
-    this.deps.dispatcher.enqueue('verify', [verifyJob(messageId, attempts, delay)]);
+    this.deps.dispatcher.enqueue([verifyJob(messageId, attempts, delay)]);
   }
 }
 
 /** Stores a final verdict for a pending message: its event (and deliveries), or why there is none. */
 export async function settleCheck(
-  deps: Pick<MessageVerifierDeps, 'db' | 'dispatcher' | 'metrics'>,
+  deps: Pick<MessageVerifierDeps, 'db' | 'dispatcher' | 'metrics' | 'alerts'>,
   message: { id: string; provider: string; account: string; kind: string; receivedAt: Date },
   result: Exclude<CheckResult, { step: 'retry' }>,
   log: Logger,
@@ -126,13 +147,12 @@ export async function settleCheck(
     count('rejected');
     log.warn({ reason: decision.reason }, 'verified message rejected');
     await settleWithoutEvent(deps.db, message.id, 'rejected', decision.reason);
+    await alertUnverified(deps, message, decision.reason);
     return;
   }
   count('verified');
   const event = buildNewEvent(decision.idempotencyKey, decision.event, message, message.receivedAt);
   const stored = await recordVerified(deps.db, message, event);
   log.info({ status: stored.status, eventId: stored.eventId }, 'message verified');
-  if (stored.deliveryIds.length > 0 && stored.eventId) {
-    deps.dispatcher.enqueue('delivery', [eventDeliveryJob(stored.eventId)]);
-  }
+  deps.dispatcher.enqueue(stored.deliveries.map((delivery) => deliveryJob(delivery, 0, 'scheduled')));
 }
