@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
 import type { Config } from '../config/config';
 import type { DbHandle } from '../db/client';
 import type { Logger } from '../logger';
 import type { GatewayMetrics, QueueCounts } from '../metrics/metrics';
 import type { ProviderInstance } from '../providers/provider-instances';
 import type { JobDispatcher } from '../queue/dispatcher';
+import type { RedisConnection } from '../queue/redis';
 import type { NetworkClient } from '../verify/network-client';
 
 /** What every role of a gateway process shares, built once by the composition root. */
@@ -19,7 +19,7 @@ export interface GatewayContext {
   adminToken: string;
   redisUrl: string;
   /** The producer connection, also used for readiness checks. */
-  producer: Redis;
+  producer: RedisConnection;
   dispatcher: JobDispatcher;
   metrics: GatewayMetrics;
   queueCounts(): Promise<QueueCounts>;
