@@ -61,7 +61,9 @@ export interface GatewayOptions {
 }
 
 async function openDatabase(config: Config): Promise<DbHandle> {
-  if (config.databaseUrl) return openPostgres({ url: config.databaseUrl });
+  if (config.databaseUrl) {
+    return openPostgres({ url: config.databaseUrl, preparedStatements: config.databasePreparedStatements });
+  }
   return openPglite(config.dataDir);
 }
 

@@ -2,9 +2,11 @@
 import { z } from 'zod';
 import { PROVIDER_PLUGINS } from '../../providers/index';
 import type { ProviderPlugin } from '../../providers/types';
+import { parseNodeList } from '../queue/redis-target';
 import { parseDuration } from './duration';
 import { parseEncryptionKey } from './encryption-key';
 import { loadProvidersConfig, type ProvidersConfig } from './provider-config';
+import { redisSettings } from './redis-settings';
 import { commaList, duration, emptyAsUndefined, schedule, url } from './setting-types';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 
@@ -59,13 +61,27 @@ const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
   DATABASE_URL: z.preprocess(emptyAsUndefined, url(['postgres:', 'postgresql:']).optional()),
+  // false for PgBouncer in transaction pooling mode: no named server-side prepared statements.
+  DATABASE_PREPARED_STATEMENTS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('true')),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
-  REDIS_URL: z.preprocess(emptyAsUndefined, url(['redis:', 'rediss:']).optional()),
+  // One URL, or with REDIS_CLUSTER=true a comma list of cluster nodes (checked in loadConfig).
+  REDIS_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .trim()
+      .superRefine((text, ctx) => {
+        const parsed = parseNodeList(text);
+        if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+      })
+      .optional(),
+  ),
+  REDIS_CLUSTER: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
   QUEUE_PREFIX: z.preprocess(
     emptyAsUndefined,
     z
       .string()
-      .regex(/^[A-Za-z0-9_.-]+$/, 'only letters, digits, "_", "." and "-"')
+      .regex(/^[A-Za-z0-9_.{}-]+$/, 'only letters, digits, "_", ".", "-" and a {hash tag}')
       .default('ipn-gateway'),
   ),
   ROLE: z.preprocess(emptyAsUndefined, z.enum(['all', 'server', 'worker']).default('all')),
@@ -127,9 +143,16 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | null;
+  /** False behind a transaction-pooling PgBouncer: statements are sent unnamed, never prepared. */
+  databasePreparedStatements: boolean;
   dataDir: string;
-  /** Null when unset: the gateway then finds or starts a Redis itself. */
+  /**
+   * Null when unset: the gateway then finds or starts a Redis itself. In cluster mode this is the
+   * node list as one `cluster+redis://h1:7000,h2:7001` string (see src/queue/redis.ts), so every
+   * place that opens a connection from it gets a cluster client.
+   */
   redisUrl: string | null;
+  redisCluster: boolean;
   queuePrefix: string;
   role: Role;
   adminToken: string | null;
@@ -193,6 +216,11 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     parsed.success ? parsed.data.ACCOUNTS_FILE : undefined,
   );
   problems.push(...providerProblems);
+  // REDIS_URL, REDIS_CLUSTER and QUEUE_PREFIX are checked together (cluster mode needs all three).
+  const redis = parsed.success
+    ? redisSettings(parsed.data.REDIS_URL, parsed.data.REDIS_CLUSTER === 'true', parsed.data.QUEUE_PREFIX)
+    : { url: null, problems: [] };
+  problems.push(...redis.problems);
   if (parsed.success && parsed.data.ALERT_WEBHOOK_URL && !parsed.data.ALERT_WEBHOOK_SECRET) {
     problems.push('ALERT_WEBHOOK_SECRET: required when ALERT_WEBHOOK_URL is set (a whsec_ secret)');
   }
@@ -208,7 +236,9 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     host: values.HOST,
     databaseUrl: values.DATABASE_URL ?? null,
     dataDir: values.DATA_DIR,
-    redisUrl: values.REDIS_URL ?? null,
+    databasePreparedStatements: values.DATABASE_PREPARED_STATEMENTS === 'true',
+    redisUrl: redis.url,
+    redisCluster: values.REDIS_CLUSTER === 'true',
     queuePrefix: values.QUEUE_PREFIX,
     role: values.ROLE,
     adminToken: values.ADMIN_TOKEN ?? null,

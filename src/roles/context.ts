@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
 import type { Config } from '../config/config';
 import type { DbHandle } from '../db/client';
 import type { Logger } from '../logger';
 import type { GatewayMetrics, QueueCounts } from '../metrics/metrics';
 import type { ProviderInstance } from '../providers/provider-instances';
 import type { JobDispatcher } from '../queue/dispatcher';
+import type { RedisConnection } from '../queue/redis';
 import type { SecretBox } from '../secrets/secret-box';
 import type { NetworkClient } from '../verify/network-client';
 
@@ -24,7 +24,7 @@ export interface GatewayContext {
   warnings: string[];
   redisUrl: string;
   /** The producer connection, also used for readiness checks. */
-  producer: Redis;
+  producer: RedisConnection;
   dispatcher: JobDispatcher;
   metrics: GatewayMetrics;
   queueCounts(): Promise<QueueCounts>;
