@@ -12,6 +12,8 @@ import {
 } from './batched-store';
 import { type InboundRecord, type NewEvent, type StoreResult, storeRejected } from './message-store';
 
+const DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
+
 export class IngestStore {
   private readonly accepted: Batcher<AcceptedItem, StoreResult>;
   private readonly deferred: Batcher<DeferredItem, StoreResult>;
@@ -19,10 +21,22 @@ export class IngestStore {
   constructor(
     private readonly db: DbHandle,
     private readonly timeoutMs: number,
+    /** Body bytes one group-commit statement may carry (bodies travel as one base64 parameter). */
+    maxBatchBytes = DEFAULT_BATCH_BYTES,
   ) {
     const options = { timeoutMs };
-    this.accepted = new Batcher((items) => storeAcceptedBatch(db, items, options));
-    this.deferred = new Batcher((items) => storeDeferredBatch(db, items, options));
+    const limits = {
+      maxWeight: maxBatchBytes,
+      weigh: (item: { record: InboundRecord }) => item.record.rawBody.length,
+    };
+    this.accepted = new Batcher<AcceptedItem, StoreResult>(
+      (items) => storeAcceptedBatch(db, items, options),
+      limits,
+    );
+    this.deferred = new Batcher<DeferredItem, StoreResult>(
+      (items) => storeDeferredBatch(db, items, options),
+      limits,
+    );
   }
 
   storeAccepted(record: InboundRecord, event: NewEvent): Promise<StoreResult> {
