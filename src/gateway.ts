@@ -93,6 +93,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     stopping ??= (async () => {
       await bounded(server?.close(), SHUTDOWN_STEP_MS);
       await workers?.close();
+      await bounded(context.network.close(), SHUTDOWN_STEP_MS);
       await bounded(context.dispatcher.drain(), SHUTDOWN_STEP_MS);
       await bounded(Promise.all(Object.values(queues).map((queue) => queue.close())), SHUTDOWN_STEP_MS);
       producer.disconnect();

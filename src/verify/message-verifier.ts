@@ -2,8 +2,8 @@
 // verifier (postbacks, certificate fetches...). A verdict settles the message; no verdict
 // schedules the next attempt in PostgreSQL first and in BullMQ second, so a lost job is found
 // again by the reconciler.
-import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client';
+import { Batcher } from '../delivery/batcher';
 import { buildNewEvent } from '../ingest/ingest';
 import { recordVerified, scheduleVerifyRetry, settleWithoutEvent } from '../ingest/message-store';
 import type { Logger } from '../logger';
@@ -43,15 +43,29 @@ export function retryDelay(scheduleMs: number[], attempt: number): number {
   return scheduleMs[attempt] ?? last;
 }
 
+const LOAD_MESSAGES = `
+  select id, provider, account, kind, status, headers, raw_body, received_at, verify_attempts
+  from inbound_messages where id = any($1::text[])`;
+
+/** One statement for the messages of every job that started in the same tick (group read). */
+async function loadMessages(db: DbHandle, ids: string[]): Promise<Array<PendingMessage | undefined>> {
+  const rows = await db.query<PendingMessage>(LOAD_MESSAGES, [ids]);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id));
+}
+
 export class MessageVerifier {
-  constructor(private readonly deps: MessageVerifierDeps) {}
+  // The worker runs many jobs at once; the profile showed one SELECT per job among its costs.
+  private readonly loader: Batcher<string, PendingMessage | undefined>;
+
+  constructor(private readonly deps: MessageVerifierDeps) {
+    this.loader = new Batcher((ids) => loadMessages(deps.db, ids));
+  }
 
   /** Handles one verify job; safe to run twice for the same attempt (the second finds nothing to do). */
   async handle(job: VerifyJob, jobId?: string): Promise<void> {
-    const { db, logger } = this.deps;
-    const [message] = await db.rows<PendingMessage>(sql`
-      select id, provider, account, kind, status, headers, raw_body, received_at, verify_attempts
-      from inbound_messages where id = ${job.messageId}`);
+    const { logger } = this.deps;
+    const message = await this.loader.submit(job.messageId);
     if (message?.status !== 'pending' || message.verify_attempts !== job.attempt) return;
 
     const receivedAt = new Date(message.received_at);
@@ -68,7 +82,6 @@ export class MessageVerifier {
       { kind: message.kind, account: message.account, headers: message.headers, rawBody, receivedAt },
       this.deps.network,
     );
-    const log = logger.child({ jobId, messageId: message.id, attempt: job.attempt + 1 });
     if (result.step === 'retry') {
       this.count(message.provider, 'retry');
       const delay = retryDelay(verifier.retryScheduleMs, job.attempt);
@@ -76,6 +89,14 @@ export class MessageVerifier {
       await this.scheduleRetry(message.id, job.attempt + 1, delay, giveUpAt, result.reason);
       return;
     }
+    // Not a child logger: pino serializes a child's bindings when it is made, logged or not.
+    const bindings = { jobId, messageId: message.id, attempt: job.attempt + 1 };
+    const log: VerdictLog = {
+      warn: (fields, text) => logger.warn({ ...bindings, ...fields }, text),
+      info: (fields, text) => {
+        if (logger.isLevelEnabled('info')) logger.info({ ...bindings, ...fields }, text);
+      },
+    };
     await settleCheck(this.deps, { ...message, receivedAt }, result, log);
   }
 
@@ -106,12 +127,18 @@ export class MessageVerifier {
   }
 }
 
+/** Where settleCheck reports, with the job's identifiers already attached. */
+export interface VerdictLog {
+  warn(fields: Record<string, unknown>, text: string): void;
+  info(fields: Record<string, unknown>, text: string): void;
+}
+
 /** Stores a final verdict for a pending message: its event (and deliveries), or why there is none. */
 export async function settleCheck(
   deps: Pick<MessageVerifierDeps, 'db' | 'dispatcher' | 'metrics'>,
   message: { id: string; provider: string; account: string; kind: string; receivedAt: Date },
   result: Exclude<CheckResult, { step: 'retry' }>,
-  log: Logger,
+  log: VerdictLog,
 ): Promise<void> {
   const count = (outcome: string) =>
     deps.metrics?.verifications.inc({ provider: message.provider, result: outcome });
