@@ -5,7 +5,13 @@
 import type { DbHandle } from '../db/client';
 import { Batcher } from '../delivery/batcher';
 import { buildNewEvent } from '../ingest/ingest';
-import { recordVerified, scheduleVerifyRetry, settleWithoutEvent } from '../ingest/message-store';
+import {
+  recordVerifiedBatch,
+  type StoreResult,
+  scheduleVerifyRetry,
+  settleWithoutEvent,
+  type VerifiedItem,
+} from '../ingest/message-store';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
 import { findInstance, type ProviderInstance } from '../providers/provider-instances';
@@ -57,9 +63,12 @@ async function loadMessages(db: DbHandle, ids: string[]): Promise<Array<PendingM
 export class MessageVerifier {
   // The worker runs many jobs at once; the profile showed one SELECT per job among its costs.
   private readonly loader: Batcher<string, PendingMessage | undefined>;
+  // ...and one statement per verdict, for the events of the jobs that finish together.
+  private readonly recorder: Batcher<VerifiedItem, StoreResult | null>;
 
   constructor(private readonly deps: MessageVerifierDeps) {
     this.loader = new Batcher((ids) => loadMessages(deps.db, ids));
+    this.recorder = new Batcher((items) => recordVerifiedBatch(deps.db, items));
   }
 
   /** Handles one verify job; safe to run twice for the same attempt (the second finds nothing to do). */
@@ -97,7 +106,12 @@ export class MessageVerifier {
         if (logger.isLevelEnabled('info')) logger.info({ ...bindings, ...fields }, text);
       },
     };
-    await settleCheck(this.deps, { ...message, receivedAt }, result, log);
+    const record = async (item: VerifiedItem) => {
+      const stored = await this.recorder.submit(item);
+      if (!stored) throw new Error(`message ${item.message.id} was not updated`);
+      return stored;
+    };
+    await settleCheck({ ...this.deps, record }, { ...message, receivedAt }, result, log);
   }
 
   private count(provider: string, result: string) {
@@ -135,7 +149,10 @@ export interface VerdictLog {
 
 /** Stores a final verdict for a pending message: its event (and deliveries), or why there is none. */
 export async function settleCheck(
-  deps: Pick<MessageVerifierDeps, 'db' | 'dispatcher' | 'metrics'>,
+  deps: Pick<MessageVerifierDeps, 'db' | 'dispatcher' | 'metrics'> & {
+    /** Stores the event of a genuine message (the verifier batches these). */
+    record(item: VerifiedItem): Promise<StoreResult>;
+  },
   message: { id: string; provider: string; account: string; kind: string; receivedAt: Date },
   result: Exclude<CheckResult, { step: 'retry' }>,
   log: VerdictLog,
@@ -157,7 +174,7 @@ export async function settleCheck(
   }
   count('verified');
   const event = buildNewEvent(decision.idempotencyKey, decision.event, message, message.receivedAt);
-  const stored = await recordVerified(deps.db, message, event);
+  const stored = await deps.record({ message, event });
   log.info({ status: stored.status, eventId: stored.eventId }, 'message verified');
   if (stored.deliveryIds.length > 0 && stored.eventId) {
     deps.dispatcher.enqueue('delivery', [eventDeliveryJob(stored.eventId)]);
