@@ -237,10 +237,12 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
     };
   }
 
-  logger.info(
-    { ...context, status: stored.status, eventId: stored.eventId, deliveries: stored.deliveryIds.length },
-    'message stored',
-  );
+  // Checked first: the fields object is built per message, and most deployments log at warn.
+  if (logger.isLevelEnabled('info'))
+    logger.info(
+      { ...context, status: stored.status, eventId: stored.eventId, deliveries: stored.deliveryIds.length },
+      'message stored',
+    );
   deps.metrics?.notifications.inc({ provider: record.provider, kind: record.kind, outcome: stored.status });
   if (stored.status === 'pending') deps.followUps.verifyMessage(record.id, 0);
   if (stored.deliveryIds.length > 0 && stored.eventId) deps.followUps.deliverEvent(stored.eventId);
