@@ -237,7 +237,7 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
     };
   }
 
-  // Checked first: the fields object is built per message, and most deployments log at warn.
+  // Checked first: otherwise the fields object is built per message even when info is not logged.
   if (logger.isLevelEnabled('info'))
     logger.info(
       { ...context, status: stored.status, eventId: stored.eventId, deliveries: stored.deliveryIds.length },
