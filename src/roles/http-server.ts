@@ -9,6 +9,7 @@ import { opsRoutes } from '../http/ops-routes';
 import type { FollowUps } from '../ingest/ingest';
 import { IngestStore } from '../ingest/ingest-store';
 import { eventDeliveryJob, verifyJob } from '../queue/jobs';
+import { FirstChecks } from '../verify/first-checks';
 import { runCheck } from '../verify/run-check';
 import type { GatewayContext } from './context';
 
@@ -24,8 +25,12 @@ export interface HttpServerRole {
 function buildApp(context: GatewayContext) {
   const { config, db, logger, dispatcher, metrics, providers, adminToken, producer, network } = context;
   const providerIds = config.providerConfig.known.map((plugin) => plugin.id);
+  const firstChecks = new FirstChecks(dispatcher);
   const followUps: FollowUps = {
-    verifyMessage: (messageId, attempt) => dispatcher.enqueue('verify', [verifyJob(messageId, attempt)]),
+    verifyMessage: (messageId, attempt) =>
+      attempt === 0
+        ? firstChecks.add(messageId)
+        : dispatcher.enqueue('verify', [verifyJob(messageId, attempt)]),
     deliverEvent: (eventId) => dispatcher.enqueue('delivery', [eventDeliveryJob(eventId)]),
   };
   const endpoints = providers.flatMap((provider) =>

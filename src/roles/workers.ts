@@ -1,9 +1,11 @@
 // ROLE worker (or all): out-of-band checks of provider messages, deliveries, and the reconciler that finds lost jobs.
+import { z } from 'zod';
 import { DeliveryWorker, observeAttempt } from '../delivery/delivery-worker';
 import { HttpSender } from '../delivery/http-sender';
 import { deliveryQueueJobSchema, verifyJobSchema } from '../queue/jobs';
 import { Reconciler } from '../queue/reconciler';
 import { defineWorker, startWorkers, type WorkerSpec } from '../queue/workers';
+import { verifyBatchJobSchema } from '../verify/first-checks';
 import { MessageVerifier } from '../verify/message-verifier';
 import { MAX_REQUESTS_PER_CHECK } from '../verify/run-check';
 import { bounded, type GatewayContext, SHUTDOWN_STEP_MS } from './context';
@@ -11,6 +13,8 @@ import { bounded, type GatewayContext, SHUTDOWN_STEP_MS } from './context';
 // A claimed delivery's lease (and BullMQ's job lock) outlasts the HTTP timeout by this much.
 const LEASE_MARGIN_MS = 5_000;
 const VERIFY_CONCURRENCY = 16;
+// The verify queue carries single checks (retries, the reconciler) and groups of first checks.
+const verifyQueueJobSchema = z.union([verifyBatchJobSchema, verifyJobSchema]);
 
 export interface WorkerRole {
   reconciler: Reconciler;
@@ -40,8 +44,9 @@ function verifySpec(context: GatewayContext): WorkerSpec<unknown> | null {
     queue: 'verify',
     concurrency: VERIFY_CONCURRENCY,
     lockDurationMs: verifyLockMs(context),
-    parse: (data) => verifyJobSchema.parse(data),
-    handle: (job, bullJob) => verifier.handle(job, bullJob.id),
+    parse: (data) => verifyQueueJobSchema.parse(data),
+    handle: (job, bullJob) =>
+      'messageIds' in job ? verifier.handleBatch(job, bullJob.id) : verifier.handle(job, bullJob.id),
   });
 }
 

@@ -17,6 +17,7 @@ import type { GatewayMetrics } from '../metrics/metrics';
 import { findInstance, type ProviderInstance } from '../providers/provider-instances';
 import type { JobDispatcher } from '../queue/dispatcher';
 import { eventDeliveryJob, type VerifyJob, verifyJob } from '../queue/jobs';
+import type { VerifyBatchJob } from './first-checks';
 import type { NetworkClient } from './network-client';
 import { type CheckResult, runCheck } from './run-check';
 
@@ -69,6 +70,23 @@ export class MessageVerifier {
   constructor(private readonly deps: MessageVerifierDeps) {
     this.loader = new Batcher((ids) => loadMessages(deps.db, ids));
     this.recorder = new Batcher((items) => recordVerifiedBatch(deps.db, items));
+  }
+
+  /**
+   * A group of first checks: each message as its own job would be (the loader and recorder share
+   * statements among them). One failure does not stop the others; the job then fails, and the
+   * failed message, still pending, is found again by the reconciler.
+   */
+  async handleBatch(job: VerifyBatchJob, jobId?: string): Promise<void> {
+    const results = await Promise.allSettled(
+      job.messageIds.map((messageId) => this.handle({ messageId, attempt: job.attempt }, jobId)),
+    );
+    const failed = results.filter((result) => result.status === 'rejected');
+    if (failed.length > 0) {
+      throw new Error(
+        `${failed.length} of ${job.messageIds.length} checks failed; first: ${String(failed[0]?.reason)}`,
+      );
+    }
   }
 
   /** Handles one verify job; safe to run twice for the same attempt (the second finds nothing to do). */
