@@ -1,10 +1,11 @@
 // Composition root: builds the shared parts from the configuration, then starts the roles ROLE
 // asks for (HTTP server, workers, or both).
-import { Queue } from 'bullmq';
+import { sql } from 'drizzle-orm';
 import { resolveAdminToken } from './admin-token';
 import type { Config } from './config/config';
 import { type DbHandle, openPglite, openPostgres } from './db/client';
 import { createLogger, type Logger } from './logger';
+import { backlogAges } from './metrics/backlog';
 import { GatewayMetrics } from './metrics/metrics';
 import {
   buildProviderInstances,
@@ -12,7 +13,7 @@ import {
   type ProviderInstance,
 } from './providers/provider-instances';
 import { JobDispatcher } from './queue/dispatcher';
-import { QUEUE_NAMES } from './queue/jobs';
+import { deliveryQueueName, VERIFY_QUEUE } from './queue/jobs';
 import type { Reconciler } from './queue/reconciler';
 import { createProducerConnection } from './queue/redis';
 import { resolveRedis } from './queue/redis-server';
@@ -28,6 +29,8 @@ export interface Gateway {
   db: DbHandle;
   dispatcher: JobDispatcher;
   reconciler: Reconciler | null;
+  /** The worker role's parts, when this process runs it. */
+  workers: WorkerRole | null;
   providers: ProviderInstance[];
   /** Endpoints left off for want of a setting (the start-up hint). */
   endpointHints: EndpointHint[];
@@ -59,16 +62,19 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const redis = await resolveRedis(config.redisUrl, config.dataDir, logger);
   const producer = createProducerConnection(redis.url);
   producer.on('error', () => {}); // reported through readiness and the dispatcher's warnings
-  const queueOptions = { connection: producer, prefix: config.queuePrefix };
-  const queues = {
-    verify: new Queue(QUEUE_NAMES.verify, queueOptions),
-    delivery: new Queue(QUEUE_NAMES.delivery, queueOptions),
+  const dispatcher = new JobDispatcher(producer, config.queuePrefix, logger);
+  // The verify queue and each current subscriber's delivery queue.
+  const queueCounts = async () => {
+    const subscribers = await db.rows<{ id: string }>(
+      sql`select id from subscribers where deleted_at is null order by id`,
+    );
+    const names = [VERIFY_QUEUE, ...subscribers.map((row) => deliveryQueueName(row.id))];
+    const counts: Record<string, Record<string, number>> = {};
+    for (const name of names) {
+      counts[name] = await dispatcher.queue(name).getJobCounts('waiting', 'delayed', 'active', 'failed');
+    }
+    return counts;
   };
-  for (const queue of Object.values(queues)) queue.on('error', () => {});
-  const queueCounts = async () => ({
-    [QUEUE_NAMES.verify]: await queues.verify.getJobCounts('waiting', 'delayed', 'active', 'failed'),
-    [QUEUE_NAMES.delivery]: await queues.delivery.getJobCounts('waiting', 'delayed', 'active', 'failed'),
-  });
   const { instances, hints } = buildProviderInstances(config.providerConfig);
   const context: GatewayContext = {
     config,
@@ -79,13 +85,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     adminToken: token.token,
     redisUrl: redis.url,
     producer,
-    dispatcher: new JobDispatcher(queues, logger),
-    metrics: new GatewayMetrics(queueCounts),
+    dispatcher,
+    metrics: new GatewayMetrics(queueCounts, () => backlogAges(db)),
     queueCounts,
   };
 
   const server: HttpServerRole | null = config.role === 'worker' ? null : await startHttpServer(context);
-  const workers: WorkerRole | null = config.role === 'server' ? null : startWorkerRole(context);
+  const workers: WorkerRole | null = config.role === 'server' ? null : await startWorkerRole(context);
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
@@ -95,7 +101,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       await workers?.close();
       await bounded(context.network.close(), SHUTDOWN_STEP_MS);
       await bounded(context.dispatcher.drain(), SHUTDOWN_STEP_MS);
-      await bounded(Promise.all(Object.values(queues).map((queue) => queue.close())), SHUTDOWN_STEP_MS);
+      await bounded(context.dispatcher.close(), SHUTDOWN_STEP_MS);
       producer.disconnect();
       await redis.stop();
       if (!options.db) await bounded(db.close(), SHUTDOWN_STEP_MS);
@@ -110,6 +116,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     db,
     dispatcher: context.dispatcher,
     reconciler: workers?.reconciler ?? null,
+    workers,
     providers: context.providers,
     endpointHints: hints,
     adminToken: token.token,

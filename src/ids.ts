@@ -18,7 +18,7 @@ function pooledRandom(): number {
 // Monotonic ULIDs sort by creation time, which is what newest-first cursors page on.
 const nextUlid = monotonicFactory(pooledRandom);
 
-export type IdPrefix = 'evt' | 'msg' | 'sub' | 'dlv';
+export type IdPrefix = 'evt' | 'msg' | 'sub' | 'dlv' | 'alr';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${nextUlid()}`;

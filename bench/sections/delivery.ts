@@ -2,7 +2,8 @@
 // JSON. Both drain N queued jobs into one keep-alive sink (4 paths = 4 subscribers).
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createBenchDatabase, insertSubscribers } from '../lib/bench-db';
+import { deliveryQueueName } from '../../src/queue/jobs';
+import { type BenchDatabase, createBenchDatabase, insertSubscribers } from '../lib/bench-db';
 import { type BenchChild, startChild } from '../lib/child-process';
 import { type CpuUsage, cpuSince, cpuSnapshot } from '../lib/cpu-usage';
 import { benchQueuePrefix, startGateway } from '../lib/gateway-child';
@@ -50,15 +51,20 @@ function cpuPerDelivery({ cpu, received }: Drained): string {
 }
 
 /** Fills the gateway's queue the real way: a server-only gateway ingests N/4 IPNs. */
-async function queueGatewayDeliveries(dbUrl: string, prefix: string, pool: BodyPool): Promise<number> {
-  const server = await startGateway({ role: 'server', databaseUrl: dbUrl, queuePrefix: prefix });
+async function queueGatewayDeliveries(db: BenchDatabase, prefix: string, pool: BodyPool): Promise<number> {
+  const server = await startGateway({ role: 'server', databaseUrl: db.url, queuePrefix: prefix });
   try {
     const ok = await postAll(`${server.url}/ipn/2checkout`, pool, 0, DELIVERIES / SUBSCRIBERS, 16);
     if (ok !== DELIVERIES / SUBSCRIBERS) throw new Error(`only ${ok} IPNs were accepted`);
   } finally {
     await server.stop(); // SIGTERM drains the dispatcher, so every job is in Redis
   }
-  return waitingJobs(prefix, 'delivery');
+  // One job per delivery, on its subscriber's queue.
+  let jobs = 0;
+  for (const { id } of await db.sql<{ id: string }[]>`select id from subscribers`) {
+    jobs += await waitingJobs(prefix, deliveryQueueName(id));
+  }
+  return jobs;
 }
 
 async function runBaseline(sink: Sink, body: string): Promise<Drained> {
@@ -106,7 +112,7 @@ export async function benchDelivery(pool: BodyPool): Promise<Verdict[]> {
       Array.from({ length: SUBSCRIBERS }, (_, i) => `${sink.url}/subscriber-${i}`),
     );
     const prefix = benchQueuePrefix('delivery');
-    const queued = await queueGatewayDeliveries(db.url, prefix, pool);
+    const queued = await queueGatewayDeliveries(db, prefix, pool);
     const [sample] = await db.sql<{ body: string }[]>`select body from events limit 1`;
     if (!sample) throw new Error('no event was stored');
 

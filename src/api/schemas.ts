@@ -4,12 +4,21 @@ import { z } from '@hono/zod-openapi';
 import { MESSAGE_KINDS, PROVIDER_IDS } from '../../providers/index';
 import { EVENT_TYPES } from '../../providers/types';
 import { BULK_RETRY_LIMIT } from '../delivery/delivery-commands';
-import { isAccountName, isEventTypeFilter, isWebhookUrl } from '../subscribers/validation';
+import {
+  headerProblem,
+  isAccountName,
+  isEventTypeFilter,
+  isWebhookUrl,
+  MAX_SUBSCRIBER_HEADERS,
+} from '../subscribers/validation';
 import { decodeCursor } from './queries/page';
 
 const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 const MESSAGE_STATUSES = ['pending', 'verified', 'invalid', 'rejected', 'duplicate'] as const;
 const SUBSCRIBER_FORMATS = ['event', 'raw'] as const;
+const SUBSCRIBER_LIVEMODES = ['all', 'live', 'test'] as const;
+const SUBSCRIBER_ORDERINGS = ['none', 'transaction'] as const;
+const SUBSCRIBER_STATES = ['active', 'failing', 'disabled'] as const;
 
 const timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-21T12:00:00.000Z' });
 
@@ -154,6 +163,36 @@ const subscriberFields = {
   format: z
     .enum(SUBSCRIBER_FORMATS)
     .openapi({ description: 'event: the shared JSON event; raw: the provider body as received' }),
+  livemode: z.enum(SUBSCRIBER_LIVEMODES).openapi({
+    description: 'live: only events with livemode true; test: only livemode false; all: both',
+  }),
+  headers: z
+    .record(z.string(), z.string())
+    .superRefine((headers, context) => {
+      const names = Object.keys(headers);
+      if (names.length > MAX_SUBSCRIBER_HEADERS) {
+        context.addIssue({ code: 'custom', message: `at most ${MAX_SUBSCRIBER_HEADERS} headers` });
+      }
+      for (const name of names) {
+        const problem = headerProblem(name, headers[name] as string);
+        if (problem) context.addIssue({ code: 'custom', path: [name], message: problem });
+      }
+    })
+    .openapi({
+      description:
+        'Up to 10 extra static request headers (e.g. an internal API key). Names are HTTP tokens, ' +
+        'stored in lower case; content-type, host, content-length and webhook-* are refused.',
+      example: { 'x-api-key': 'internal-key' },
+    }),
+  rate_limit: z.number().int().min(1).max(10_000).nullable().openapi({
+    description:
+      'At most this many requests per second to this subscriber, across all workers; null: no limit',
+  }),
+  ordering: z.enum(SUBSCRIBER_ORDERINGS).openapi({
+    description:
+      'transaction: an event of a payment waits until the previous one of the same payment has ' +
+      'succeeded or finally failed for this subscriber; none: no waiting',
+  }),
 };
 
 export const CreateSubscriberSchema = z
@@ -165,6 +204,10 @@ export const CreateSubscriberSchema = z
     providers: subscriberFields.providers.default([]),
     accounts: subscriberFields.accounts.default([]),
     format: subscriberFields.format.default('event'),
+    livemode: subscriberFields.livemode.default('all'),
+    headers: subscriberFields.headers.default({}),
+    rate_limit: subscriberFields.rate_limit.default(null),
+    ordering: subscriberFields.ordering.default('none'),
   })
   .openapi('SubscriberCreate');
 
@@ -177,6 +220,10 @@ export const UpdateSubscriberSchema = z
     providers: subscriberFields.providers.optional(),
     accounts: subscriberFields.accounts.optional(),
     format: subscriberFields.format.optional(),
+    livemode: subscriberFields.livemode.optional(),
+    headers: subscriberFields.headers.optional(),
+    rate_limit: subscriberFields.rate_limit.optional(),
+    ordering: subscriberFields.ordering.optional(),
   })
   .openapi('SubscriberUpdate');
 
@@ -190,6 +237,18 @@ export const SubscriberSchema = z
     providers: z.array(z.string()),
     accounts: z.array(z.string()),
     format: z.enum(SUBSCRIBER_FORMATS),
+    livemode: z.enum(SUBSCRIBER_LIVEMODES),
+    headers: z.record(z.string(), z.string()),
+    rate_limit: z.number().int().nullable(),
+    ordering: z.enum(SUBSCRIBER_ORDERINGS),
+    state: z.enum(SUBSCRIBER_STATES).openapi({
+      description:
+        'Read-only. failing: its recent attempts fail (retries go on); disabled: not receiving events',
+    }),
+    disabled_reason: z.enum(['manual', 'failing']).nullable().openapi({
+      description: 'Read-only. failing: disabled automatically after SUBSCRIBER_DISABLE_AFTER of failures',
+    }),
+    failing_since: timestamp.nullable().openapi({ description: 'Read-only. While failing: since when' }),
     created_at: timestamp,
     updated_at: timestamp,
   })
@@ -212,6 +271,35 @@ export const SubscriberSecretsSchema = z
 export const RotatedSecretSchema = z
   .object({ secret: z.string(), previous_secret_expires_at: timestamp })
   .openapi('RotatedSecret');
+
+export const RecoverSchema = z
+  .strictObject({
+    since: z.iso
+      .datetime({ offset: true })
+      .openapi({ description: 'Events received at or after this time (at most RETENTION ago)' }),
+    until: z.iso.datetime({ offset: true }).optional().openapi({ description: '...and before this time' }),
+  })
+  .refine((body) => body.until === undefined || Date.parse(body.until) > Date.parse(body.since), {
+    path: ['until'],
+    message: 'must be later than since',
+  })
+  .openapi('RecoverRequest');
+
+export const RecoverResultSchema = z
+  .object({ deliveries: z.number().int().openapi({ description: 'Deliveries created or retried' }) })
+  .openapi('RecoverResult');
+
+export const PingResultSchema = z
+  .object({
+    status_code: z.number().int().nullable().openapi({ description: 'null without a response' }),
+    duration_ms: z.number().int(),
+    error: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Why it failed (non-2xx, timeout, refused); null on 2xx' }),
+    response_body: z.string().nullable().openapi({ description: 'First 4 KiB of the response body' }),
+  })
+  .openapi('PingResult');
 
 // ---- deliveries ----
 

@@ -2,10 +2,32 @@
 import { z } from 'zod';
 import { PROVIDER_PLUGINS } from '../../providers/index';
 import type { ProviderPlugin } from '../../providers/types';
+import { parseDuration } from './duration';
 import { loadProvidersConfig, type ProvidersConfig } from './provider-config';
 import { commaList, duration, emptyAsUndefined, schedule, url } from './setting-types';
 
 const DEFAULT_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h';
+
+/** A duration where `0` (or `off`) turns the feature off: null. */
+const optionalDuration = (fallback: string) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((text, ctx) => {
+        if (text.trim() === 'off') return null;
+        const ms = parseDuration(text);
+        if (ms === null) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${text}" is not a duration like 6h or 5d (0 turns it off)`,
+          });
+          return z.NEVER;
+        }
+        return ms === 0 ? null : ms;
+      }),
+  );
 
 const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
@@ -33,6 +55,17 @@ const envSchema = z.object({
   STORE_TIMEOUT: duration('5s'),
   MAX_BODY_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1024).default(262_144)),
   RECONCILE_INTERVAL: duration('30s'),
+  RETENTION: duration('90d'),
+  SUBSCRIBER_DISABLE_AFTER: optionalDuration('5d'),
+  ALERT_WEBHOOK_URL: z.preprocess(emptyAsUndefined, url(['https:', 'http:']).optional()),
+  ALERT_WEBHOOK_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be a whsec_ secret (whsec_ + base64)')
+      .optional(),
+  ),
+  PROVIDER_SILENCE_ALERT: optionalDuration('0'),
   TRUST_PROXY: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
   LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
@@ -60,6 +93,13 @@ export interface Config {
   maxBodyBytes: number;
   storeTimeoutMs: number;
   reconcileIntervalMs: number;
+  /** How far back data is kept (and recover may reach). */
+  retentionMs: number;
+  /** Auto-disable a subscriber that failed this long; null = never. */
+  subscriberDisableAfterMs: number | null;
+  alerts: { url: string; secret: string } | null;
+  /** Alert when an enabled provider sent nothing this long; null = off. */
+  providerSilenceAlertMs: number | null;
   trustProxy: boolean;
   logLevel: string;
 }
@@ -88,6 +128,9 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     parsed.success ? parsed.data.ACCOUNTS_FILE : undefined,
   );
   problems.push(...providerProblems);
+  if (parsed.success && parsed.data.ALERT_WEBHOOK_URL && !parsed.data.ALERT_WEBHOOK_SECRET) {
+    problems.push('ALERT_WEBHOOK_SECRET: required when ALERT_WEBHOOK_URL is set (a whsec_ secret)');
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const values = parsed.data;
 
@@ -110,6 +153,13 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     maxBodyBytes: values.MAX_BODY_BYTES,
     storeTimeoutMs: values.STORE_TIMEOUT,
     reconcileIntervalMs: values.RECONCILE_INTERVAL,
+    retentionMs: values.RETENTION,
+    subscriberDisableAfterMs: values.SUBSCRIBER_DISABLE_AFTER,
+    alerts:
+      values.ALERT_WEBHOOK_URL && values.ALERT_WEBHOOK_SECRET
+        ? { url: values.ALERT_WEBHOOK_URL, secret: values.ALERT_WEBHOOK_SECRET }
+        : null,
+    providerSilenceAlertMs: values.PROVIDER_SILENCE_ALERT,
     trustProxy: values.TRUST_PROXY === 'true',
     logLevel: values.LOG_LEVEL,
   };

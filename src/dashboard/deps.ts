@@ -2,6 +2,7 @@ import type { DbHandle } from '../db/client';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
 import type { JobDispatcher } from '../queue/dispatcher';
+import type { SubscriberOperations } from '../subscribers/subscriber-operations';
 import type { SessionKeys } from './session';
 
 export interface DashboardDeps {
@@ -15,6 +16,8 @@ export interface DashboardDeps {
   /** BullMQ job counts by queue and state (waiting, delayed, active, failed). */
   queueCounts(): Promise<Record<string, Record<string, number>>>;
   metrics: GatewayMetrics;
+  /** Test pings and recover. */
+  operations: SubscriberOperations;
 }
 
 /** What every route module gets. */

@@ -1,10 +1,16 @@
 // The add-subscriber form: what was typed, and the service input it stands for. The rules are the
 // admin API's (same validators); a broken rule is an AppError 422, as the service's own are.
 import { AppError } from '../http/problem';
-import type { NewSubscriber } from '../subscribers/subscriber-service';
-import { isAccountName, isEventTypeFilter, isWebhookUrl } from '../subscribers/validation';
+import type { NewSubscriber, SubscriberChanges } from '../subscribers/subscriber-service';
+import {
+  headerProblem,
+  isAccountName,
+  isEventTypeFilter,
+  isWebhookUrl,
+  MAX_SUBSCRIBER_HEADERS,
+} from '../subscribers/validation';
 import type { PostedForm } from './form';
-import type { SubscriberFormValues } from './pages/subscribers';
+import type { SubscriberFormValues, SubscriberOptionValues } from './pages/subscribers';
 
 const MAX_URL_LENGTH = 2048;
 const MAX_DESCRIPTION_LENGTH = 1000;
@@ -18,7 +24,67 @@ export function subscriberFormValues(form: PostedForm): SubscriberFormValues {
     accounts: form.text('accounts'),
     format: form.text('format') === 'raw' ? 'raw' : 'event',
     enabled: form.text('enabled') === 'on',
+    ...optionValues(form),
   };
+}
+
+/** The delivery options fields, shared by the add form and a subscriber's options form. */
+export function optionValues(form: PostedForm): SubscriberOptionValues {
+  const livemode = form.text('livemode');
+  return {
+    livemode: livemode === 'live' || livemode === 'test' ? livemode : 'all',
+    ordering: form.text('ordering') === 'transaction' ? 'transaction' : 'none',
+    rateLimit: form.text('rate_limit'),
+    headers: form.text('headers'),
+  };
+}
+
+/** `Name: value` lines → a headers object; 422 for a line that is not one, or a refused header. */
+function parseHeaders(text: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/).map((entry) => entry.trim())) {
+    if (line === '') continue;
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new AppError(422, `"${line}" is not a header line like X-Api-Key: value.`);
+    const name = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    const problem = headerProblem(name, value);
+    if (problem) throw new AppError(422, `Header ${name}: ${problem}.`);
+    headers[name.toLowerCase()] = value;
+  }
+  if (Object.keys(headers).length > MAX_SUBSCRIBER_HEADERS) {
+    throw new AppError(422, `At most ${MAX_SUBSCRIBER_HEADERS} headers.`);
+  }
+  return headers;
+}
+
+function parseRateLimit(text: string): number | null {
+  if (text === '') return null;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 10_000) {
+    throw new AppError(
+      422,
+      'The rate limit must be a whole number of requests per second from 1 to 10000, or empty.',
+    );
+  }
+  return value;
+}
+
+/** The options form as service changes. */
+export function toOptionChanges(values: SubscriberOptionValues): SubscriberChanges {
+  return {
+    livemode: values.livemode,
+    ordering: values.ordering,
+    rate_limit: parseRateLimit(values.rateLimit),
+    headers: parseHeaders(values.headers),
+  };
+}
+
+/** A subscriber's headers as the form's `Name: value` lines. */
+export function headerLines(headers: Record<string, string>): string {
+  return Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\n');
 }
 
 export function toNewSubscriber(values: SubscriberFormValues): NewSubscriber {
@@ -52,6 +118,7 @@ export function toNewSubscriber(values: SubscriberFormValues): NewSubscriber {
     providers: values.providers,
     accounts,
     format: values.format,
+    ...toOptionChanges(values),
   };
 }
 

@@ -72,6 +72,8 @@ export const events = pgTable(
     messageId: text('message_id').notNull(),
     transactionId: text('transaction_id'),
     orderId: text('order_id'),
+    /** provider:account:transaction (the parent for refunds); groups an ordered subscriber's events. */
+    paymentKey: text('payment_key'),
     body: text('body').notNull(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     /** The payment this event belongs to (parent_transaction_id, else transaction_id); null for non-payment events. */
@@ -84,6 +86,9 @@ export const events = pgTable(
     index('events_type_idx').on(table.type, table.id),
     index('events_transaction_idx').on(table.transactionId),
     index('events_order_idx').on(table.orderId),
+    index('events_payment_key_idx')
+      .on(table.paymentKey, table.id)
+      .where(sql`${table.paymentKey} is not null`),
     index('events_payment_idx')
       .on(table.paymentTransactionId)
       .where(sql`${table.paymentTransactionId} is not null`),
@@ -147,6 +152,23 @@ export const subscribers = pgTable(
     secret: text('secret').notNull(),
     previousSecret: text('previous_secret'),
     previousSecretExpiresAt: timestamptz('previous_secret_expires_at'),
+    /** all | live | test */
+    livemode: text('livemode').notNull().default('all'),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+    /** Requests per second, across every worker process; null = unlimited. */
+    rateLimit: integer('rate_limit'),
+    /** none | transaction */
+    ordering: text('ordering').notNull().default('none'),
+    /** null | manual | failing */
+    disabledReason: text('disabled_reason'),
+    /** Start of the current run of failed attempts (null after a success). */
+    failingSince: timestamptz('failing_since'),
+    failingAttempts: integer('failing_attempts').notNull().default(0),
+    /** Set by successes only while the subscriber is failing or an alert about it is open. */
+    lastSuccessAt: timestamptz('last_success_at'),
+    /** What operators were last alerted about: null | failing | disabled. */
+    alertState: text('alert_state'),
+    alertStateAt: timestamptz('alert_state_at'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
     deletedAt: timestamptz('deleted_at'),
@@ -171,6 +193,8 @@ export const deliveries = pgTable(
     nextAttemptAt: timestamptz('next_attempt_at'),
     /** Set while an attempt is in flight; an expired lease means the worker died. */
     leaseUntil: timestamptz('lease_until'),
+    /** Identifies the claim holding the lease; only that claim may record the attempt. */
+    claimToken: text('claim_token'),
     lastStatusCode: integer('last_status_code'),
     lastError: text('last_error'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
@@ -182,7 +206,7 @@ export const deliveries = pgTable(
     // Only failed deliveries are listed by status often enough to index; most end succeeded.
     index('deliveries_failed_idx').on(table.id).where(sql`${table.status} = 'failed'`),
     index('deliveries_subscriber_idx').on(table.subscriberId, table.id),
-    index('deliveries_due_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
+    index('deliveries_due_idx').on(table.nextAttemptAt, table.id).where(sql`${table.status} = 'pending'`),
   ],
 );
 
@@ -203,4 +227,23 @@ export const deliveryAttempts = pgTable(
     trigger: text('trigger').notNull(),
   },
   (table) => [uniqueIndex('delivery_attempts_delivery_number_uq').on(table.deliveryId, table.number)],
+);
+
+/** Operational alerts for ALERT_WEBHOOK_URL, stored first and sent (with retries) by a worker. */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    /** pending | sent | failed | unsent (no ALERT_WEBHOOK_URL) */
+    status: text('status').notNull().default('pending'),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    nextAttemptAt: timestamptz('next_attempt_at').defaultNow(),
+    leaseUntil: timestamptz('lease_until'),
+    lastError: text('last_error'),
+    sentAt: timestamptz('sent_at'),
+  },
+  (table) => [index('alerts_due_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`)],
 );

@@ -1,25 +1,33 @@
 // One delivery attempt per job: claim (lease) → sign → POST → record → schedule the next one.
 // PostgreSQL holds the schedule; the BullMQ job for the next attempt is only a wake-up call,
-// re-created by the reconciler if Redis loses it.
+// re-created by the reconciler if Redis loses it. Claims and records of the jobs running at the
+// same moment (any subscriber) share one statement each.
+import type { Dispatcher } from 'undici';
 import type { DbHandle } from '../db/client';
+import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
 import type { JobDispatcher } from '../queue/dispatcher';
-import { type DeliveryJob, deliveryJob, type EventDeliveryJob, type QueuedJob } from '../queue/jobs';
+import { type DeliveryJob, deliveryJob } from '../queue/jobs';
 import { Batcher } from './batcher';
 import {
   type AttemptRecord,
   type ClaimedDelivery,
-  claimDelivery,
-  claimFirstAttempts,
+  type ClaimRequest,
+  claimDeliveries,
+  PARKED_REASON,
   parkDelivery,
   recordAttempts,
+  wakeSuccessors,
 } from './delivery-store';
 import type { HttpSender, SendResult } from './http-sender';
 import { nextRetry } from './retry-policy';
 import { webhookHeaders } from './signer';
 
-const USER_AGENT = 'ipn-gateway/0.1 (+https://www.standardwebhooks.com)';
+export const USER_AGENT = 'ipn-gateway/0.1 (+https://www.standardwebhooks.com)';
+
+// A held (ordered) delivery is woken when its predecessor settles; this is only the safety net.
+const HELD_RECHECK_MS = 5 * 60_000;
 
 export type AttemptObserver = (attempt: AttemptRecord, delivery: ClaimedDelivery) => void;
 
@@ -30,12 +38,14 @@ export interface DeliveryWorkerDeps {
   sender: HttpSender;
   timeoutMs: number;
   retryScheduleMs: number[];
-  /** Lease on a claimed delivery; must outlast one attempt. */
+  /** Lease on a claimed delivery; must comfortably outlast one attempt and its record. */
   leaseMs: number;
+  /** Whether `delivery.exhausted` alerts are wanted (ALERT_WEBHOOK_URL is set). */
+  alerts: boolean;
   onAttempt?: AttemptObserver;
 }
 
-function requestFor(delivery: ClaimedDelivery, now: Date) {
+export function requestFor(delivery: ClaimedDelivery, now: Date) {
   const raw = delivery.format === 'raw' && delivery.rawBody !== null;
   const body = raw ? (delivery.rawBody as Buffer) : delivery.eventBody;
   const contentType = raw
@@ -49,6 +59,8 @@ function requestFor(delivery: ClaimedDelivery, now: Date) {
   return {
     body,
     headers: {
+      // The subscriber's static headers first: validation keeps them off the names set below.
+      ...delivery.headers,
       'content-type': contentType,
       'user-agent': USER_AGENT,
       ...webhookHeaders(secrets, delivery.eventId, body, now),
@@ -56,23 +68,27 @@ function requestFor(delivery: ClaimedDelivery, now: Date) {
   };
 }
 
-function failureText(result: SendResult): string | null {
+export function failureText(result: SendResult): string | null {
   if (!result.ok) return result.error;
   return result.statusCode >= 200 && result.statusCode < 300 ? null : `HTTP ${result.statusCode}`;
 }
 
-/** Counts an attempt by outcome and, on success, how long the event took to arrive. */
+/** succeeded, http_error, timeout or network_error. */
+export function attemptOutcome(attempt: Pick<AttemptRecord, 'failure' | 'statusCode' | 'error'>): string {
+  if (attempt.failure === null) return 'succeeded';
+  if (attempt.statusCode !== null) return 'http_error';
+  return attempt.error?.startsWith('timeout') ? 'timeout' : 'network_error';
+}
+
+/** Counts an attempt by outcome (overall and per subscriber) and, on success, the event's latency. */
 export function observeAttempt(
   metrics: GatewayMetrics,
   attempt: AttemptRecord,
   delivery: ClaimedDelivery,
 ): void {
-  let outcome = 'succeeded';
-  if (attempt.outcome !== 'succeeded') {
-    if (attempt.statusCode !== null) outcome = 'http_error';
-    else outcome = attempt.error?.startsWith('timeout') ? 'timeout' : 'network_error';
-  }
+  const outcome = attemptOutcome(attempt);
   metrics.deliveryAttempts.inc({ outcome, trigger: attempt.trigger });
+  metrics.subscriberAttempts.inc({ subscriber_id: delivery.subscriberId, outcome });
   if (outcome === 'succeeded') {
     const finishedAt = attempt.startedAt.getTime() + attempt.durationMs;
     metrics.deliveryLatency.observe(Math.max(0, finishedAt - delivery.eventReceivedAt.getTime()) / 1000);
@@ -80,60 +96,64 @@ export function observeAttempt(
 }
 
 export class DeliveryWorker {
-  private readonly firstAttemptClaims: Batcher<string, ClaimedDelivery[]>;
-  private readonly attemptRecords: Batcher<AttemptRecord[], undefined>;
+  private readonly claims: Batcher<ClaimRequest, ClaimedDelivery | null>;
+  private readonly records: Batcher<AttemptRecord, boolean>;
 
   constructor(private readonly deps: DeliveryWorkerDeps) {
-    this.firstAttemptClaims = new Batcher((eventIds) => claimFirstAttempts(deps.db, eventIds, deps.leaseMs));
-    this.attemptRecords = new Batcher(async (groups) => {
-      await recordAttempts(deps.db, groups.flat());
-      return groups.map(() => undefined);
-    });
+    const timings = { leaseMs: deps.leaseMs, recheckMs: HELD_RECHECK_MS };
+    this.claims = new Batcher((requests) => claimDeliveries(deps.db, requests, timings));
+    this.records = new Batcher((attempts) => recordAttempts(deps.db, attempts));
   }
 
-  /** A scheduled retry or a manual attempt of one delivery. */
-  async handle(job: DeliveryJob, jobId?: string): Promise<void> {
-    const delivery = await claimDelivery(this.deps.db, job.deliveryId, job.attempt, this.deps.leaseMs);
-    // No claim: a stale job, a finished delivery, or an attempt already in flight.
-    if (delivery) await this.attempt([delivery], job.trigger, jobId);
-  }
-
-  /** The first attempt of every delivery of a new event: one claim, parallel POSTs, one record. */
-  async handleEvent(job: EventDeliveryJob, jobId?: string): Promise<void> {
-    const deliveries = await this.firstAttemptClaims.submit(job.eventId);
-    if (deliveries.length > 0) await this.attempt(deliveries, 'scheduled', jobId);
-  }
-
-  private async attempt(claimed: ClaimedDelivery[], trigger: AttemptRecord['trigger'], jobId?: string) {
-    const { db } = this.deps;
-    const inactive = claimed.filter((delivery) => !delivery.subscriberActive);
-    for (const delivery of inactive) {
-      await parkDelivery(db, delivery.id, 'subscriber is disabled or removed; retry after enabling it');
+  /**
+   * One attempt of one delivery, through `pool` (the subscriber's own connections, for its
+   * origin). A job that claims nothing (stale, finished, in flight, or held behind an earlier
+   * event of the same payment) does nothing.
+   */
+  async handle(job: DeliveryJob, pool: { origin: string; dispatcher: Dispatcher } | null, jobId?: string) {
+    const delivery = await this.claims.submit({ deliveryId: job.deliveryId, attempt: job.attempt });
+    if (!delivery) return;
+    if (!delivery.subscriberActive) {
+      await parkDelivery(this.deps.db, delivery.id, PARKED_REASON);
+      return;
     }
-    const active = claimed.filter((delivery) => delivery.subscriberActive);
-    const attempts = await Promise.all(active.map((delivery) => this.send(delivery, trigger)));
-    await this.attemptRecords.submit(attempts.map(({ record }) => record));
-
-    const retries: QueuedJob<unknown>[] = [];
-    for (const { record, delivery, retryInMs } of attempts) {
-      this.deps.onAttempt?.(record, delivery);
-      const log = this.deps.logger.child({ jobId, deliveryId: delivery.id, eventId: delivery.eventId });
-      if (record.outcome === 'succeeded') {
-        log.debug({ attempt: record.number, durationMs: record.durationMs }, 'delivered');
-      } else if (retryInMs !== null) {
-        log.info({ attempt: record.number, error: record.failure, retryInMs }, 'attempt failed; will retry');
-        retries.push(deliveryJob(delivery.id, record.number, 'scheduled', retryInMs));
-      } else {
-        log.warn(
-          { attempt: record.number, error: record.failure },
-          'delivery failed: retry schedule used up',
-        );
-      }
+    const dispatcher = pool && new URL(delivery.url).origin === pool.origin ? pool.dispatcher : undefined;
+    const { record, retryInMs } = await this.send(delivery, job.trigger, dispatcher);
+    const recorded = await this.records.submit(record);
+    const log = this.deps.logger.child({ jobId, deliveryId: delivery.id, eventId: delivery.eventId });
+    if (!recorded) {
+      log.warn(
+        { attempt: record.number },
+        'lease was taken over by another claim; this attempt is not recorded',
+      );
+      return;
     }
-    this.deps.dispatcher.enqueue('delivery', retries);
+    this.deps.onAttempt?.(record, delivery);
+    if (record.outcome === 'succeeded') {
+      log.debug({ attempt: record.number, durationMs: record.durationMs }, 'delivered');
+    } else if (retryInMs !== null) {
+      log.info({ attempt: record.number, error: record.failure, retryInMs }, 'attempt failed; will retry');
+      this.deps.dispatcher.enqueue([deliveryJob(delivery, record.number, 'scheduled', retryInMs)]);
+    } else {
+      log.warn({ attempt: record.number, error: record.failure }, 'delivery failed: retry schedule used up');
+    }
+    if (delivery.ordered && delivery.paymentKey !== null && record.outcome !== 'pending') {
+      const woken = await wakeSuccessors(this.deps.db, [delivery.id]);
+      this.deps.dispatcher.enqueue(
+        woken.map((next) =>
+          deliveryJob(
+            { id: next.id, subscriberId: next.subscriber_id },
+            next.attempt_count,
+            'scheduled',
+            0,
+            true,
+          ),
+        ),
+      );
+    }
   }
 
-  private async send(delivery: ClaimedDelivery, trigger: AttemptRecord['trigger']) {
+  private async send(delivery: ClaimedDelivery, trigger: AttemptRecord['trigger'], dispatcher?: Dispatcher) {
     const startedAt = new Date();
     const { body, headers } = requestFor(delivery, startedAt);
     const result = await this.deps.sender.send({
@@ -141,6 +161,7 @@ export class DeliveryWorker {
       body,
       headers,
       timeoutMs: this.deps.timeoutMs,
+      dispatcher,
     });
     const number = delivery.attemptCount + 1;
     const failure = failureText(result);
@@ -148,8 +169,12 @@ export class DeliveryWorker {
       failure === null
         ? null
         : nextRetry(this.deps.retryScheduleMs, number, result.ok ? result.retryAfterMs : null);
+    const outcome = decision === null ? 'succeeded' : decision.retry ? 'pending' : 'failed';
     const record: AttemptRecord = {
       deliveryId: delivery.id,
+      subscriberId: delivery.subscriberId,
+      eventId: delivery.eventId,
+      claimToken: delivery.claimToken,
       number,
       startedAt,
       durationMs: result.durationMs,
@@ -158,9 +183,10 @@ export class DeliveryWorker {
       responseBody: result.ok ? result.responseExcerpt : null,
       trigger,
       failure,
-      outcome: decision === null ? 'succeeded' : decision.retry ? 'pending' : 'failed',
+      outcome,
       nextAttemptAt: decision?.retry ? new Date(Date.now() + decision.delayMs) : null,
+      exhaustedAlertId: outcome === 'failed' && this.deps.alerts ? newId('alr') : null,
     };
-    return { record, delivery, retryInMs: decision?.retry ? decision.delayMs : null };
+    return { record, retryInMs: decision?.retry ? decision.delayMs : null };
   }
 }

@@ -1,6 +1,8 @@
-// One keep-alive connection pool for every subscriber POST; no redirects are followed (a 3xx is
-// a failed attempt, like any non-2xx), and the whole attempt is bounded by one timeout.
-import { Agent, request } from 'undici';
+// Subscriber POSTs: no redirects are followed (a 3xx is a failed attempt, like any non-2xx), and
+// the whole attempt is bounded by one timeout. Deliveries go through their subscriber's own pool
+// (see subscriber-lanes.ts), sized so a request never waits for a connection: the timeout then
+// counts from sending. The shared agent serves test pings and a URL changed mid-flight.
+import { Agent, type Dispatcher, request } from 'undici';
 
 export const RESPONSE_EXCERPT_BYTES = 4096;
 // Past this we stop reading and drop the connection rather than download a huge answer.
@@ -11,6 +13,8 @@ export interface SendRequest {
   body: string | Buffer;
   headers: Record<string, string>;
   timeoutMs: number;
+  /** The connection pool to use; the shared agent when absent. */
+  dispatcher?: Dispatcher;
 }
 
 export type SendResult =
@@ -45,12 +49,18 @@ export class HttpSender {
     this.agent = new Agent({ connections: connectionsPerOrigin, keepAliveTimeout: 30_000, pipelining: 1 });
   }
 
-  async send({ url, body, headers, timeoutMs }: SendRequest): Promise<SendResult> {
+  async send({ url, body, headers, timeoutMs, dispatcher }: SendRequest): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     const signal = AbortSignal.timeout(timeoutMs);
     try {
-      const response = await request(url, { method: 'POST', body, headers, dispatcher: this.agent, signal });
+      const response = await request(url, {
+        method: 'POST',
+        body,
+        headers,
+        dispatcher: dispatcher ?? this.agent,
+        signal,
+      });
       const chunks: Buffer[] = [];
       let kept = 0;
       let read = 0;

@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 
 export interface OpsDeps {
   database(): Promise<void>;
-  redis(): Promise<void>;
+  /** Null when this role's readiness does not depend on Redis. */
+  redis: (() => Promise<void>) | null;
   metrics(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -33,8 +34,12 @@ export function opsRoutes(checks: OpsDeps): Hono {
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
-    const [database, redis] = await Promise.all([check(checks.database), check(checks.redis)]);
-    const ready = database === 'ok' && redis === 'ok';
+    const redisProbe = checks.redis;
+    const [database, redis] = await Promise.all([
+      check(checks.database),
+      redisProbe ? check(redisProbe) : Promise.resolve('not required'),
+    ]);
+    const ready = database === 'ok' && (redis === 'ok' || redisProbe === null);
     return c.json({ status: ready ? 'ready' : 'not ready', checks: { database, redis } }, ready ? 200 : 503);
   });
   app.get('/metrics', async (c) => {

@@ -12,6 +12,7 @@ import {
   type MessageStatus,
   type NewEvent,
   type StoreResult,
+  zipDeliveries,
 } from './message-store';
 import { outboxInsert } from './outbox-sql';
 
@@ -50,14 +51,14 @@ const INSERT_ACCEPTED_BATCH = `
   new_events as (
     insert into events
       (id, provider, account, type, idempotency_key, livemode, occurred_at, received_at, message_id,
-       transaction_id, order_id, body, payment_transaction_id, superseded)
+       transaction_id, order_id, body, payment_transaction_id, superseded, payment_key)
     select input.event_id, input.provider, input.account, input.type, input.idempotency_key, input.livemode,
            input.occurred_at, input.received_at, input.id, input.transaction_id, input.order_id, input.body,
-           input.pay_txn, coalesce(payment_decisions.superseded, false)
+           input.pay_txn, coalesce(payment_decisions.superseded, false), input.payment_key
     from input left join payment_decisions on payment_decisions.ord = input.ord
     where input.leader
     on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
-    returning id, provider, account, idempotency_key, type, superseded, (xmax = 0) as inserted),
+    returning id, provider, account, idempotency_key, type, livemode, superseded, (xmax = 0) as inserted),
   new_deliveries as (${outboxInsert('new_events')}),
   new_messages as (
     insert into inbound_messages
@@ -74,8 +75,12 @@ const INSERT_ACCEPTED_BATCH = `
     returning id, status, event_id)
   select new_messages.id, new_messages.status, new_messages.event_id,
          case when new_messages.status = 'verified'
-              then (select array_agg(d.id) from new_deliveries d where d.event_id = new_messages.event_id)
-         end as delivery_ids
+              then (select array_agg(d.id order by d.id) from new_deliveries d where d.event_id = new_messages.event_id)
+         end as delivery_ids,
+         case when new_messages.status = 'verified'
+              then (select array_agg(d.subscriber_id order by d.id) from new_deliveries d
+                    where d.event_id = new_messages.event_id)
+         end as delivery_subscribers
   from new_messages`;
 
 interface BatchRow extends Record<string, unknown> {
@@ -83,6 +88,7 @@ interface BatchRow extends Record<string, unknown> {
   status: MessageStatus;
   event_id: string | null;
   delivery_ids?: string[] | null;
+  delivery_subscribers?: string[] | null;
 }
 
 function inOrder(items: Array<{ record: InboundRecord }>, rows: BatchRow[]): StoreResult[] {
@@ -90,7 +96,11 @@ function inOrder(items: Array<{ record: InboundRecord }>, rows: BatchRow[]): Sto
   return items.map(({ record }) => {
     const row = byId.get(record.id);
     if (!row) throw new Error(`message ${record.id} was not stored`);
-    return { status: row.status, eventId: row.event_id, deliveryIds: row.delivery_ids ?? [] };
+    return {
+      status: row.status,
+      eventId: row.event_id,
+      deliveries: zipDeliveries(row.delivery_ids, row.delivery_subscribers),
+    };
   });
 }
 

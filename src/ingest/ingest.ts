@@ -3,6 +3,7 @@
 import type { InboundDecision, MessageKind, NormalizedEvent, ProviderResponse } from '../../providers/types';
 import { DEFAULT_ACCOUNT } from '../config/accounts-file';
 import { serializeEvent } from '../events/event-body';
+import { paymentKey } from '../events/payment-key';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
@@ -10,7 +11,7 @@ import { paymentFacts, transitionsFor } from '../payments/payment-facts';
 import type { ProviderInstance } from '../providers/provider-instances';
 import type { CheckResult } from '../verify/run-check';
 import type { IngestStore } from './ingest-store';
-import type { InboundRecord, NewEvent, StoreResult } from './message-store';
+import type { InboundRecord, NewDelivery, NewEvent, StoreResult } from './message-store';
 
 export interface InboundHttpMessage {
   provider: ProviderInstance;
@@ -41,8 +42,8 @@ export interface IngestOutcome {
 
 export interface FollowUps {
   verifyMessage(messageId: string, attempt: number): void;
-  /** The first attempt of the new event's deliveries, as one job. */
-  deliverEvent(eventId: string): void;
+  /** The first attempt of each new delivery, one job each on its subscriber's queue. */
+  deliver(deliveries: NewDelivery[]): void;
 }
 
 /** Runs a plugin's out-of-band check now (for messages checked before they are answered). */
@@ -88,6 +89,7 @@ export function buildNewEvent(
     occurredAt: event.occurredAt ?? receivedAt,
     transactionId: event.data.transaction_id,
     orderId: event.data.order_id,
+    paymentKey: paymentKey(origin.provider, event.data, origin.account),
     body: serializeEvent({
       id,
       provider: origin.provider,
@@ -240,11 +242,11 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
   // Checked first: otherwise the fields object is built per message even when info is not logged.
   if (logger.isLevelEnabled('info'))
     logger.info(
-      { ...context, status: stored.status, eventId: stored.eventId, deliveries: stored.deliveryIds.length },
+      { ...context, status: stored.status, eventId: stored.eventId, deliveries: stored.deliveries.length },
       'message stored',
     );
   deps.metrics?.notifications.inc({ provider: record.provider, kind: record.kind, outcome: stored.status });
   if (stored.status === 'pending') deps.followUps.verifyMessage(record.id, 0);
-  if (stored.deliveryIds.length > 0 && stored.eventId) deps.followUps.deliverEvent(stored.eventId);
+  if (stored.deliveries.length > 0) deps.followUps.deliver(stored.deliveries);
   return { answer, messageId: record.id, stored };
 }

@@ -31,15 +31,28 @@ export interface NewEvent {
   occurredAt: Date;
   transactionId: string | null;
   orderId: string | null;
+  /** provider:account:transaction, for ordered delivery (src/events/payment-key.ts). */
+  paymentKey: string | null;
   body: string;
   /** The payment it belongs to, if any. */
   payment: PaymentFacts | null;
 }
 
+/** A delivery row the outbox created, with the subscriber whose queue gets its job. */
+export interface NewDelivery {
+  id: string;
+  subscriberId: string;
+}
+
 export interface StoreResult {
   status: MessageStatus;
   eventId: string | null;
-  deliveryIds: string[];
+  deliveries: NewDelivery[];
+}
+
+/** `array_agg` of delivery ids and of their subscribers, zipped back together. */
+export function zipDeliveries(ids: string[] | null | undefined, subscriberIds: string[] | null | undefined) {
+  return (ids ?? []).map((id, index) => ({ id, subscriberId: subscriberIds?.[index] ?? '' }));
 }
 
 /** $1..$9: the message columns, in this order. */
@@ -72,23 +85,28 @@ export async function storeRejected(
   options?: QueryOptions,
 ): Promise<StoreResult> {
   await handle.query(INSERT_REJECTED, [...messageParams(record), reason, idempotencyKey], options);
-  return { status: 'rejected', eventId: null, deliveryIds: [] };
+  return { status: 'rejected', eventId: null, deliveries: [] };
 }
 
 interface EventStoreRow extends Record<string, unknown> {
   status: MessageStatus;
   event_id: string;
   delivery_ids: string[] | null;
+  delivery_subscribers: string[] | null;
 }
 
 function toStoreResult(row: EventStoreRow | undefined): StoreResult {
   if (!row) throw new Error('statement returned no row');
-  return { status: row.status, eventId: row.event_id, deliveryIds: row.delivery_ids ?? [] };
+  return {
+    status: row.status,
+    eventId: row.event_id,
+    deliveries: zipDeliveries(row.delivery_ids, row.delivery_subscribers),
+  };
 }
 
 /** The event columns of a jsonb_to_recordset input, shared with batched-store.ts. */
 export const EVENT_INPUT_COLUMNS = `event_id text, type text, livemode boolean, occurred_at timestamptz,
-  transaction_id text, order_id text, body text, ${PAYMENT_INPUT_COLUMNS}`;
+  transaction_id text, order_id text, payment_key text, body text, ${PAYMENT_INPUT_COLUMNS}`;
 
 export function eventInput(event: NewEvent): Record<string, unknown> {
   return {
@@ -98,6 +116,7 @@ export function eventInput(event: NewEvent): Record<string, unknown> {
     occurred_at: event.occurredAt.toISOString(),
     transaction_id: event.transactionId,
     order_id: event.orderId,
+    payment_key: event.paymentKey,
     body: event.body,
     ...paymentInput(event.payment),
   };
@@ -116,14 +135,14 @@ const RECORD_VERIFIED = `
   new_events as (
     insert into events
       (id, type, idempotency_key, livemode, occurred_at, received_at, message_id, transaction_id,
-       order_id, body, provider, account, payment_transaction_id, superseded)
+       order_id, body, provider, account, payment_transaction_id, superseded, payment_key)
     select input.event_id, input.type, input.idempotency_key, input.livemode, input.occurred_at, input.received_at,
            input.message_id, input.transaction_id, input.order_id, input.body, input.provider, input.account,
-           input.pay_txn, coalesce(payment_decisions.superseded, false)
+           input.pay_txn, coalesce(payment_decisions.superseded, false), input.payment_key
     from input left join payment_decisions on payment_decisions.ord = input.ord
     where input.leader
     on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
-    returning id, provider, account, idempotency_key, type, superseded, (xmax = 0) as inserted),
+    returning id, provider, account, idempotency_key, type, livemode, superseded, (xmax = 0) as inserted),
   new_deliveries as (${outboxInsert('new_events')}),
   updated_messages as (
     update inbound_messages
@@ -137,8 +156,13 @@ const RECORD_VERIFIED = `
     returning inbound_messages.id, inbound_messages.status, inbound_messages.event_id)
   select updated_messages.id, updated_messages.status, updated_messages.event_id,
          case when updated_messages.status = 'verified'
-              then (select array_agg(d.id) from new_deliveries d where d.event_id = updated_messages.event_id)
-         end as delivery_ids
+              then (select array_agg(d.id order by d.id) from new_deliveries d
+                    where d.event_id = updated_messages.event_id)
+         end as delivery_ids,
+         case when updated_messages.status = 'verified'
+              then (select array_agg(d.subscriber_id order by d.id) from new_deliveries d
+                    where d.event_id = updated_messages.event_id)
+         end as delivery_subscribers
   from updated_messages`;
 
 export interface VerifiedItem {

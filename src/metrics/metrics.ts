@@ -3,6 +3,14 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 
 export type QueueCounts = Record<string, Record<string, number>>;
 
+/** Ages (seconds) of the oldest waiting work, read from PostgreSQL at scrape time. */
+export interface BacklogAges {
+  /** Oldest pending delivery per subscriber. */
+  deliveries: Array<{ subscriberId: string; ageSeconds: number }>;
+  /** Oldest message still waiting for an out-of-band check's verdict; null when none. */
+  verificationSeconds: number | null;
+}
+
 export class GatewayMetrics {
   readonly registry = new Registry();
 
@@ -34,8 +42,16 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  constructor(queueCounts?: () => Promise<QueueCounts>) {
+  readonly subscriberAttempts = new Counter({
+    name: 'ipn_gateway_subscriber_attempts_total',
+    help: 'Delivery attempts per subscriber by outcome (succeeded, http_error, timeout, network_error)',
+    labelNames: ['subscriber_id', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(queueCounts?: () => Promise<QueueCounts>, backlog?: () => Promise<BacklogAges>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'ipn_gateway_' });
+    if (backlog) this.registerBacklog(backlog);
     if (queueCounts) {
       new Gauge({
         name: 'ipn_gateway_queue_jobs',
@@ -54,6 +70,38 @@ export class GatewayMetrics {
         },
       });
     }
+  }
+
+  private registerBacklog(backlog: () => Promise<BacklogAges>): void {
+    // One read serves both gauges of a scrape.
+    let current: Promise<BacklogAges | null> | null = null;
+    const read = () => {
+      current ??= backlog()
+        .catch(() => null)
+        .finally(() => setImmediate(() => (current = null)));
+      return current;
+    };
+    new Gauge({
+      name: 'ipn_gateway_oldest_pending_delivery_seconds',
+      help: 'Age of the oldest pending delivery, per subscriber (absent when it has none)',
+      labelNames: ['subscriber_id'] as const,
+      registers: [this.registry],
+      async collect() {
+        const ages = await read();
+        if (!ages) return;
+        this.reset();
+        for (const row of ages.deliveries) this.set({ subscriber_id: row.subscriberId }, row.ageSeconds);
+      },
+    });
+    new Gauge({
+      name: 'ipn_gateway_oldest_pending_verification_seconds',
+      help: 'Age of the oldest message waiting for its out-of-band check (postback) verdict (0 when none)',
+      registers: [this.registry],
+      async collect() {
+        const ages = await read();
+        if (ages) this.set(ages.verificationSeconds ?? 0);
+      },
+    });
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

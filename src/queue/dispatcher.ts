@@ -1,23 +1,44 @@
 // Enqueues without ever making a caller wait on Redis: jobs are collected and flushed together
-// (one addBulk per queue per tick). A failed flush is only logged; the reconciler finds the rows.
-import type { Queue } from 'bullmq';
+// (one addBulk per queue per tick, in chunks). A failed flush is only logged; the reconciler finds
+// the rows in PostgreSQL.
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
-import type { QueuedJob, QueueKey } from './jobs';
+import type { QueuedJob } from './jobs';
+
+const CHUNK = 1000;
 
 export class JobDispatcher {
-  private pending: { [K in QueueKey]: QueuedJob<unknown>[] } = { verify: [], delivery: [] };
+  private pending = new Map<string, QueuedJob<unknown>[]>();
+  private readonly queues = new Map<string, Queue>();
   private scheduled = false;
   private inFlight = new Set<Promise<void>>();
   private lastWarnAt = 0;
 
   constructor(
-    private readonly queues: { [K in QueueKey]: Queue },
+    private readonly connection: Redis,
+    private readonly prefix: string,
     private readonly logger: Logger,
   ) {}
 
-  enqueue(queue: QueueKey, jobs: QueuedJob<unknown>[]): void {
+  /** The producer-side handle of a queue (created once, sharing the producer connection). */
+  queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      queue.on('error', () => {});
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  enqueue(jobs: QueuedJob<unknown>[]): void {
     if (jobs.length === 0) return;
-    this.pending[queue].push(...jobs);
+    for (const job of jobs) {
+      const list = this.pending.get(job.queue);
+      if (list) list.push(job);
+      else this.pending.set(job.queue, [job]);
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -27,26 +48,27 @@ export class JobDispatcher {
   /** Sends everything collected so far; resolves when Redis answered (or failed). */
   flush(): Promise<void> {
     this.scheduled = false;
-    const batches = (Object.keys(this.pending) as QueueKey[]).map((key) => {
-      const jobs = this.pending[key];
-      this.pending[key] = [];
-      return jobs.length === 0 ? Promise.resolve() : this.send(key, jobs);
-    });
-    const done = Promise.all(batches).then(() => undefined);
+    const pending = this.pending;
+    this.pending = new Map();
+    const done = Promise.all([...pending].map(([name, jobs]) => this.send(name, jobs))).then(() => undefined);
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
     return done;
   }
 
-  private async send(key: QueueKey, jobs: QueuedJob<unknown>[]): Promise<void> {
+  private async send(name: string, jobs: QueuedJob<unknown>[]): Promise<void> {
     try {
-      await this.queues[key].addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: job.opts })));
+      for (let start = 0; start < jobs.length; start += CHUNK) {
+        await this.queue(name).addBulk(
+          jobs.slice(start, start + CHUNK).map((job) => ({ name: job.name, data: job.data, opts: job.opts })),
+        );
+      }
     } catch (error) {
       const now = Date.now();
       if (now - this.lastWarnAt > 10_000) {
         this.lastWarnAt = now;
         this.logger.warn(
-          { err: error, queue: key, jobs: jobs.length },
+          { err: error, queue: name, jobs: jobs.length },
           'could not enqueue jobs; they stay in PostgreSQL and the reconciler will enqueue them',
         );
       }
@@ -56,5 +78,10 @@ export class JobDispatcher {
   async drain(): Promise<void> {
     if (this.scheduled) await this.flush();
     await Promise.all([...this.inFlight]);
+  }
+
+  /** Closes every queue handle (not the shared connection). */
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => {})));
   }
 }

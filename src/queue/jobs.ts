@@ -1,15 +1,19 @@
 // The job catalog: queue names, payloads and deterministic ids. Payloads carry row ids only;
 // handlers re-read PostgreSQL, which stays the source of truth.
+//
+// Deliveries have one queue per subscriber, so a slow subscriber's backlog and its worker slots
+// are its own. The name is wrapped in a Redis Cluster hash tag: every key of one queue lands in
+// one slot (BullMQ's scripts need that), while different subscribers spread over the cluster.
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 
-export const QUEUE_NAMES = {
-  // Out-of-band checks of any provider (postbacks, certificate fetches).
-  verify: 'verify',
-  delivery: 'delivery',
-} as const;
+// Out-of-band checks of any provider's messages (postbacks, certificate fetches).
+export const VERIFY_QUEUE = 'verify';
 
-export type QueueKey = keyof typeof QUEUE_NAMES;
+/** The BullMQ queue of one subscriber's deliveries. */
+export function deliveryQueueName(subscriberId: string): string {
+  return `{delivery-${subscriberId}}`;
+}
 
 export const verifyJobSchema = z.object({ messageId: z.string(), attempt: z.number().int().min(0) });
 export type VerifyJob = z.infer<typeof verifyJobSchema>;
@@ -22,14 +26,9 @@ export const deliveryJobSchema = z.object({
 });
 export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
 
-/** The first attempt of all of an event's deliveries, as one job. */
-export const eventDeliveryJobSchema = z.object({ eventId: z.string() });
-export type EventDeliveryJob = z.infer<typeof eventDeliveryJobSchema>;
-
-/** The delivery queue carries both kinds of job. */
-export const deliveryQueueJobSchema = z.union([eventDeliveryJobSchema, deliveryJobSchema]);
-
 export interface QueuedJob<T> {
+  /** The BullMQ queue it goes to. */
+  queue: string;
   name: string;
   data: T;
   opts: JobsOptions;
@@ -40,26 +39,35 @@ const BASE_OPTIONS: JobsOptions = { removeOnComplete: true, removeOnFail: true, 
 
 export function verifyJob(messageId: string, attempt: number, delayMs = 0): QueuedJob<VerifyJob> {
   return {
+    queue: VERIFY_QUEUE,
     name: 'verify',
     data: { messageId, attempt },
     opts: { ...BASE_OPTIONS, jobId: `${messageId}-v${attempt}`, delay: Math.max(0, delayMs) },
   };
 }
 
+export interface DeliveryRef {
+  id: string;
+  subscriberId: string;
+}
+
+/**
+ * The job for one attempt of a delivery. Scheduled attempts have one id per attempt number, so
+ * re-adding one (the reconciler does) is a no-op; `wake` jobs (manual retries, an ordered
+ * delivery whose predecessor finished) get a fresh id, as the first one may still be queued.
+ */
 export function deliveryJob(
-  deliveryId: string,
+  delivery: DeliveryRef,
   attempt: number,
   trigger: DeliveryJob['trigger'],
   delayMs = 0,
+  wake = trigger === 'manual',
 ): QueuedJob<DeliveryJob> {
-  const suffix = trigger === 'manual' ? `m${Date.now()}` : `a${attempt}`;
+  const suffix = wake ? `w${Date.now()}${Math.random().toString(36).slice(2, 6)}` : `a${attempt}`;
   return {
+    queue: deliveryQueueName(delivery.subscriberId),
     name: 'deliver',
-    data: { deliveryId, attempt, trigger },
-    opts: { ...BASE_OPTIONS, jobId: `${deliveryId}-${suffix}`, delay: Math.max(0, delayMs) },
+    data: { deliveryId: delivery.id, attempt, trigger },
+    opts: { ...BASE_OPTIONS, jobId: `${delivery.id}-${suffix}`, delay: Math.max(0, delayMs) },
   };
-}
-
-export function eventDeliveryJob(eventId: string): QueuedJob<EventDeliveryJob> {
-  return { name: 'deliver-event', data: { eventId }, opts: { ...BASE_OPTIONS, jobId: `${eventId}-first` } };
 }

@@ -1,11 +1,11 @@
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
-import { QUEUE_NAMES, type QueueKey } from './jobs';
 import { createWorkerConnection } from './redis';
 
 export interface WorkerSpec<T> {
-  queue: QueueKey;
+  /** The BullMQ queue name. */
+  queue: string;
   concurrency: number;
   /** Must outlast the longest attempt, so BullMQ never hands an in-flight job to another worker. */
   lockDurationMs: number;
@@ -41,7 +41,7 @@ export function startWorkers(
     connection.on('error', () => {}); // surfaced through the worker's own 'error' event
     connections.push(connection);
     const worker = new Worker(
-      QUEUE_NAMES[spec.queue],
+      spec.queue,
       async (job) => {
         const work = spec.handle(spec.parse(job.data), job);
         inFlight.add(work);

@@ -8,7 +8,8 @@ import { ingestRoutes } from '../http/ingest-routes';
 import { opsRoutes } from '../http/ops-routes';
 import type { FollowUps } from '../ingest/ingest';
 import { IngestStore } from '../ingest/ingest-store';
-import { eventDeliveryJob, verifyJob } from '../queue/jobs';
+import { deliveryJob, verifyJob } from '../queue/jobs';
+import { subscriberOperations } from '../subscribers/subscriber-operations';
 import { FirstChecks } from '../verify/first-checks';
 import { runCheck } from '../verify/run-check';
 import type { GatewayContext } from './context';
@@ -28,10 +29,9 @@ function buildApp(context: GatewayContext) {
   const firstChecks = new FirstChecks(dispatcher);
   const followUps: FollowUps = {
     verifyMessage: (messageId, attempt) =>
-      attempt === 0
-        ? firstChecks.add(messageId)
-        : dispatcher.enqueue('verify', [verifyJob(messageId, attempt)]),
-    deliverEvent: (eventId) => dispatcher.enqueue('delivery', [eventDeliveryJob(eventId)]),
+      attempt === 0 ? firstChecks.add(messageId) : dispatcher.enqueue([verifyJob(messageId, attempt)]),
+    deliver: (deliveries) =>
+      dispatcher.enqueue(deliveries.map((delivery) => deliveryJob(delivery, 0, 'scheduled'))),
   };
   const endpoints = providers.flatMap((provider) =>
     provider.endpoints.map((endpoint) => ({
@@ -42,12 +42,20 @@ function buildApp(context: GatewayContext) {
     })),
   );
 
+  const operations = subscriberOperations({
+    db,
+    dispatcher,
+    timeoutMs: config.delivery.timeoutMs,
+    retentionMs: config.retentionMs,
+  });
   const app = createApp(logger);
   app.route(
     '/',
     opsRoutes({
       database: () => db.ping(),
-      redis: async () => void (await producer.ping()),
+      // Ingest keeps acknowledging without Redis (PostgreSQL holds the work), so a server is
+      // ready on PostgreSQL alone; a worker needs both.
+      redis: config.role === 'server' ? null : async () => void (await producer.ping()),
       metrics: () => metrics.render(),
     }),
   );
@@ -71,7 +79,7 @@ function buildApp(context: GatewayContext) {
       trustProxy: config.trustProxy,
     }),
   );
-  app.route('/api', createAdminApi({ db, dispatcher, adminToken, logger, providerIds }));
+  app.route('/api', createAdminApi({ db, dispatcher, adminToken, logger, providerIds, operations }));
   app.route(
     '/dashboard',
     createDashboard({
@@ -83,14 +91,15 @@ function buildApp(context: GatewayContext) {
       endpoints,
       queueCounts: context.queueCounts,
       metrics,
+      operations,
     }),
   );
-  return app;
+  return { app, operations };
 }
 
 export function startHttpServer(context: GatewayContext): Promise<HttpServerRole> {
   const { config } = context;
-  const app = buildApp(context);
+  const { app, operations } = buildApp(context);
   return new Promise((resolve) => {
     const server: ServerType = serve(
       { fetch: app.fetch, port: config.port, hostname: config.host },
@@ -98,11 +107,13 @@ export function startHttpServer(context: GatewayContext): Promise<HttpServerRole
         const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
         resolve({
           url: `http://${host}:${info.port}`,
-          close: () =>
-            new Promise((closed) => {
+          close: async () => {
+            await new Promise<void>((closed) => {
               server.close(() => closed());
               if ('closeIdleConnections' in server) server.closeIdleConnections();
-            }),
+            });
+            await operations.close();
+          },
         });
       },
     );

@@ -1,23 +1,40 @@
-// ROLE worker (or all): out-of-band checks of provider messages, deliveries, and the reconciler that finds lost jobs.
+// ROLE worker (or all): out-of-band checks of provider messages, deliveries (one lane per
+// subscriber), the reconciler that finds lost jobs, subscriber health, and operational alerts.
 import { z } from 'zod';
+import { AlertSender } from '../alerts/alert-sender';
 import { DeliveryWorker, observeAttempt } from '../delivery/delivery-worker';
 import { HttpSender } from '../delivery/http-sender';
-import { deliveryQueueJobSchema, verifyJobSchema } from '../queue/jobs';
+import { SubscriberLanes } from '../delivery/subscriber-lanes';
+import { VERIFY_QUEUE, verifyJobSchema } from '../queue/jobs';
 import { Reconciler } from '../queue/reconciler';
 import { defineWorker, startWorkers, type WorkerSpec } from '../queue/workers';
+import { HealthMonitor } from '../subscribers/health-monitor';
 import { verifyBatchJobSchema } from '../verify/first-checks';
 import { MessageVerifier } from '../verify/message-verifier';
 import { MAX_REQUESTS_PER_CHECK } from '../verify/run-check';
 import { bounded, type GatewayContext, SHUTDOWN_STEP_MS } from './context';
 
-// A claimed delivery's lease (and BullMQ's job lock) outlasts the HTTP timeout by this much.
 const LEASE_MARGIN_MS = 5_000;
 const VERIFY_CONCURRENCY = 16;
 // The verify queue carries single checks (retries, the reconciler) and groups of first checks.
 const verifyQueueJobSchema = z.union([verifyBatchJobSchema, verifyJobSchema]);
 
+/**
+ * A claimed delivery's lease (and BullMQ's lock on its job): twice the HTTP timeout plus 10 s.
+ * An attempt takes at most the timeout (the request never waits for a connection), and its
+ * record milliseconds, so the lease cannot run out while an attempt is in flight or being
+ * recorded unless the process stalls for longer than the timeout plus 10 s; even then the late
+ * record is refused (claim token), so an attempt is never recorded twice. A worker that died
+ * holding a lease delays its delivery by about this long.
+ */
+export function deliveryLeaseMs(timeoutMs: number): number {
+  return 2 * timeoutMs + 10_000;
+}
+
 export interface WorkerRole {
   reconciler: Reconciler;
+  lanes: SubscriberLanes;
+  health: HealthMonitor;
   /** Stops taking jobs, lets attempts in flight finish (bounded), closes connections. */
   close(): Promise<void>;
 }
@@ -39,9 +56,10 @@ function verifySpec(context: GatewayContext): WorkerSpec<unknown> | null {
     instances: context.providers,
     network,
     metrics,
+    alerts: context.config.alerts !== null,
   });
   return defineWorker({
-    queue: 'verify',
+    queue: VERIFY_QUEUE,
     concurrency: VERIFY_CONCURRENCY,
     lockDurationMs: verifyLockMs(context),
     parse: (data) => verifyQueueJobSchema.parse(data),
@@ -50,9 +68,10 @@ function verifySpec(context: GatewayContext): WorkerSpec<unknown> | null {
   });
 }
 
-export function startWorkerRole(context: GatewayContext): WorkerRole {
+export async function startWorkerRole(context: GatewayContext): Promise<WorkerRole> {
   const { config, db, logger, dispatcher, metrics } = context;
   const sender = new HttpSender(config.delivery.concurrency);
+  const leaseMs = deliveryLeaseMs(config.delivery.timeoutMs);
   const deliveryWorker = new DeliveryWorker({
     db,
     logger,
@@ -60,18 +79,21 @@ export function startWorkerRole(context: GatewayContext): WorkerRole {
     sender,
     timeoutMs: config.delivery.timeoutMs,
     retryScheduleMs: config.delivery.retryScheduleMs,
-    leaseMs: config.delivery.timeoutMs + LEASE_MARGIN_MS,
+    leaseMs,
+    alerts: config.alerts !== null,
     onAttempt: (attempt, delivery) => observeAttempt(metrics, attempt, delivery),
   });
-  const deliverySpec = defineWorker({
-    queue: 'delivery',
+  const lanes = new SubscriberLanes({
+    db,
+    redisUrl: context.redisUrl,
+    prefix: config.queuePrefix,
+    logger,
     concurrency: config.delivery.concurrency,
-    lockDurationMs: config.delivery.timeoutMs + LEASE_MARGIN_MS,
-    parse: (data) => deliveryQueueJobSchema.parse(data),
-    handle: (job, bullJob) =>
-      'eventId' in job ? deliveryWorker.handleEvent(job, bullJob.id) : deliveryWorker.handle(job, bullJob.id),
+    lockDurationMs: leaseMs,
+    handle: (job, pool, jobId) => deliveryWorker.handle(job, pool, jobId),
   });
-  const specs = [verifySpec(context), deliverySpec].filter((spec) => spec !== null);
+  await lanes.start();
+  const specs = [verifySpec(context)].filter((spec) => spec !== null);
   const pool = startWorkers(context.redisUrl, config.queuePrefix, specs, logger);
   const reconciler = new Reconciler({
     db,
@@ -81,11 +103,36 @@ export function startWorkerRole(context: GatewayContext): WorkerRole {
     overdueAfterMs: config.reconcileIntervalMs,
   });
   reconciler.start();
+  const health = new HealthMonitor({
+    db,
+    logger,
+    disableAfterMs: config.subscriberDisableAfterMs,
+    providerSilenceMs: config.providerSilenceAlertMs,
+    providers: context.providers.map(({ provider, account }) => ({ provider, account })),
+    alerts: config.alerts !== null,
+  });
+  health.start();
+  const alertSender = config.alerts
+    ? new AlertSender({
+        db,
+        logger,
+        url: config.alerts.url,
+        secret: config.alerts.secret,
+        timeoutMs: config.delivery.timeoutMs,
+        retryScheduleMs: config.delivery.retryScheduleMs,
+      })
+    : null;
+  alertSender?.start();
   return {
     reconciler,
+    lanes,
+    health,
     async close() {
       await bounded(reconciler.stop(), SHUTDOWN_STEP_MS);
-      await pool.close(config.delivery.timeoutMs + SHUTDOWN_STEP_MS);
+      await bounded(health.stop(), SHUTDOWN_STEP_MS);
+      await bounded(alertSender?.stop(), SHUTDOWN_STEP_MS);
+      const grace = config.delivery.timeoutMs + SHUTDOWN_STEP_MS;
+      await Promise.all([lanes.close(grace), pool.close(grace)]);
       await bounded(sender.close(), SHUTDOWN_STEP_MS);
     },
   };

@@ -3,11 +3,18 @@
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Database, DbHandle } from '../db/client';
 import { subscribers } from '../db/schema';
+import { parkSubscriberDeliveries } from '../delivery/delivery-store';
 import { AppError } from '../http/problem';
 import { newId } from '../ids';
 import { generateSecret, PREVIOUS_SECRET_GRACE_HOURS } from './secrets';
-import { type SubscriberFormat, type SubscriberView, toSubscriberView } from './subscriber-view';
-import { unknownProviders } from './validation';
+import {
+  type SubscriberFormat,
+  type SubscriberLivemode,
+  type SubscriberOrdering,
+  type SubscriberView,
+  toSubscriberView,
+} from './subscriber-view';
+import { normalizeHeaders, unknownProviders } from './validation';
 
 export const MAX_ENABLED_SUBSCRIBERS = 4;
 
@@ -24,6 +31,10 @@ export interface NewSubscriber {
   providers: string[];
   accounts?: string[] | undefined;
   format: SubscriberFormat;
+  livemode?: SubscriberLivemode | undefined;
+  headers?: Record<string, string> | undefined;
+  rate_limit?: number | null | undefined;
+  ordering?: SubscriberOrdering | undefined;
 }
 
 export interface SubscriberChanges {
@@ -34,6 +45,10 @@ export interface SubscriberChanges {
   providers?: string[] | undefined;
   accounts?: string[] | undefined;
   format?: SubscriberFormat | undefined;
+  livemode?: SubscriberLivemode | undefined;
+  headers?: Record<string, string> | undefined;
+  rate_limit?: number | null | undefined;
+  ordering?: SubscriberOrdering | undefined;
 }
 
 export interface CreatedSubscriber extends SubscriberView {
@@ -101,6 +116,11 @@ export async function createSubscriber(
         providers: unique(input.providers),
         accounts: unique(input.accounts ?? []),
         format: input.format,
+        livemode: input.livemode ?? 'all',
+        headers: normalizeHeaders(input.headers ?? {}),
+        rateLimit: input.rate_limit ?? null,
+        ordering: input.ordering ?? 'none',
+        disabledReason: input.enabled ? null : 'manual',
         secret: generateSecret(),
       })
       .returning();
@@ -116,7 +136,7 @@ export async function updateSubscriber(
   knownProviderIds: readonly string[],
 ): Promise<SubscriberView> {
   assertKnownProviders(changes.providers, knownProviderIds);
-  return handle.db.transaction(async (tx) => {
+  const { view, disabledNow } = await handle.db.transaction(async (tx) => {
     await lockEnabledLimit(tx);
     const [current] = await tx
       .select({ enabled: subscribers.enabled })
@@ -124,6 +144,14 @@ export async function updateSubscriber(
       .where(and(eq(subscribers.id, id), isNull(subscribers.deletedAt)));
     if (!current) throw notFound(id);
     if (changes.enabled === true && !current.enabled) await assertRoomForOneMoreEnabled(tx, id);
+    const enabling = changes.enabled === true && !current.enabled;
+    const disabling = changes.enabled === false && current.enabled;
+    // Re-enabling starts its health afresh; `subscriber.recovered` follows its first success.
+    const health = enabling
+      ? { disabledReason: null, failingSince: null, failingAttempts: 0 }
+      : disabling
+        ? { disabledReason: 'manual' }
+        : {};
     const [row] = await tx
       .update(subscribers)
       .set({
@@ -134,13 +162,21 @@ export async function updateSubscriber(
         providers: changes.providers && unique(changes.providers),
         accounts: changes.accounts && unique(changes.accounts),
         format: changes.format,
+        livemode: changes.livemode,
+        headers: changes.headers && normalizeHeaders(changes.headers),
+        rateLimit: changes.rate_limit,
+        ordering: changes.ordering,
+        ...health,
         updatedAt: sql`now()`,
       })
       .where(eq(subscribers.id, id))
       .returning();
     if (!row) throw notFound(id);
-    return toSubscriberView(row);
+    return { view: toSubscriberView(row), disabledNow: disabling };
   });
+  // Its lane stops: what it had pending is parked (recover or retry brings it back).
+  if (disabledNow) await parkSubscriberDeliveries(handle, id);
+  return view;
 }
 
 /** Soft delete: the row stays so its deliveries keep their subscriber. */
@@ -151,6 +187,7 @@ export async function deleteSubscriber(handle: DbHandle, id: string): Promise<vo
     .where(and(eq(subscribers.id, id), isNull(subscribers.deletedAt)))
     .returning({ id: subscribers.id });
   if (deleted.length === 0) throw notFound(id);
+  await parkSubscriberDeliveries(handle, id);
 }
 
 /** New secret now; the old one stays valid for signing during the grace period. */

@@ -1,8 +1,13 @@
 // The public shape of a subscriber. The secret is never part of it: it is shown at creation,
 // on rotation and through its own endpoint only.
 import type { subscribers } from '../db/schema';
+import { FAILING_AFTER_ATTEMPTS } from './health-rules';
 
 export type SubscriberFormat = 'event' | 'raw';
+export type SubscriberLivemode = 'all' | 'live' | 'test';
+export type SubscriberOrdering = 'none' | 'transaction';
+export type SubscriberState = 'active' | 'failing' | 'disabled';
+export type DisabledReason = 'manual' | 'failing';
 
 export interface SubscriberView {
   id: string;
@@ -14,13 +19,27 @@ export interface SubscriberView {
   /** Only events of these provider accounts; empty means all. */
   accounts: string[];
   format: SubscriberFormat;
+  livemode: SubscriberLivemode;
+  headers: Record<string, string>;
+  rate_limit: number | null;
+  ordering: SubscriberOrdering;
+  state: SubscriberState;
+  disabled_reason: DisabledReason | null;
+  /** Start of the current run of failed attempts, while failing. */
+  failing_since: string | null;
   created_at: string;
   updated_at: string;
 }
 
 export type SubscriberRow = typeof subscribers.$inferSelect;
 
+export function subscriberState(row: Pick<SubscriberRow, 'enabled' | 'failingAttempts'>): SubscriberState {
+  if (!row.enabled) return 'disabled';
+  return row.failingAttempts >= FAILING_AFTER_ATTEMPTS ? 'failing' : 'active';
+}
+
 export function toSubscriberView(row: SubscriberRow): SubscriberView {
+  const state = subscriberState(row);
   return {
     id: row.id,
     url: row.url,
@@ -30,6 +49,13 @@ export function toSubscriberView(row: SubscriberRow): SubscriberView {
     providers: row.providers,
     accounts: row.accounts,
     format: row.format === 'raw' ? 'raw' : 'event',
+    livemode: row.livemode === 'live' || row.livemode === 'test' ? row.livemode : 'all',
+    headers: row.headers ?? {},
+    rate_limit: row.rateLimit,
+    ordering: row.ordering === 'transaction' ? 'transaction' : 'none',
+    state,
+    disabled_reason: state === 'disabled' ? (row.disabledReason === 'failing' ? 'failing' : 'manual') : null,
+    failing_since: state === 'failing' ? (row.failingSince?.toISOString() ?? null) : null,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };

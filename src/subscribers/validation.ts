@@ -35,3 +35,27 @@ export function unknownProviders(providers: string[], knownIds: readonly string[
     knownIds.includes(provider) ? [] : [[index, provider]],
   );
 }
+
+export const MAX_SUBSCRIBER_HEADERS = 10;
+export const MAX_HEADER_VALUE_LENGTH = 2000;
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// Set by the gateway on every request: a subscriber may not override them.
+const RESERVED_HEADERS = new Set(['content-type', 'host', 'content-length']);
+
+/** Why a static header cannot be used, or null when it can. */
+export function headerProblem(name: string, value: string): string | null {
+  if (!HTTP_TOKEN.test(name)) return "header names must be HTTP tokens (letters, digits and !#$%&'*+.^_`|~-)";
+  const lower = name.toLowerCase();
+  if (RESERVED_HEADERS.has(lower) || lower.startsWith('webhook-')) {
+    return `"${name}" is set by the gateway (content-type, host, content-length and webhook-* cannot be set)`;
+  }
+  if (/[\r\n\0]/.test(value)) return 'header values cannot contain line breaks or NUL';
+  if (value.length > MAX_HEADER_VALUE_LENGTH)
+    return `header values are at most ${MAX_HEADER_VALUE_LENGTH} characters`;
+  return null;
+}
+
+/** Header names are case-insensitive: stored in lower case, so no two differ only by case. */
+export function normalizeHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}

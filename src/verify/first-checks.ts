@@ -5,7 +5,7 @@
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import type { JobDispatcher } from '../queue/dispatcher';
-import type { QueuedJob } from '../queue/jobs';
+import { type QueuedJob, VERIFY_QUEUE } from '../queue/jobs';
 
 /** Messages checked by one job: enough to share statements, few enough to bound work in flight. */
 export const MAX_MESSAGES_PER_JOB = 16;
@@ -22,6 +22,7 @@ const OPTIONS: JobsOptions = { removeOnComplete: true, removeOnFail: true, attem
 
 export function verifyBatchJob(messageIds: string[], attempt: number): QueuedJob<VerifyBatchJob> {
   return {
+    queue: VERIFY_QUEUE,
     name: 'verify-batch',
     data: { messageIds, attempt },
     opts: { ...OPTIONS, jobId: `${messageIds[0]}-vb${attempt}` },
@@ -51,6 +52,6 @@ export class FirstChecks {
     for (let start = 0; start < ids.length; start += MAX_MESSAGES_PER_JOB) {
       jobs.push(verifyBatchJob(ids.slice(start, start + MAX_MESSAGES_PER_JOB), 0));
     }
-    this.dispatcher.enqueue('verify', jobs);
+    this.dispatcher.enqueue(jobs);
   }
 }

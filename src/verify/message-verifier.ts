@@ -2,6 +2,7 @@
 // verifier (postbacks, certificate fetches...). A verdict settles the message; no verdict
 // schedules the next attempt in PostgreSQL first and in BullMQ second, so a lost job is found
 // again by the reconciler.
+import { createAlert } from '../alerts/alert-store';
 import type { DbHandle } from '../db/client';
 import { Batcher } from '../delivery/batcher';
 import { buildNewEvent } from '../ingest/ingest';
@@ -16,7 +17,7 @@ import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
 import { findInstance, type ProviderInstance } from '../providers/provider-instances';
 import type { JobDispatcher } from '../queue/dispatcher';
-import { eventDeliveryJob, type VerifyJob, verifyJob } from '../queue/jobs';
+import { deliveryJob, type VerifyJob, verifyJob } from '../queue/jobs';
 import type { VerifyBatchJob } from './first-checks';
 import type { NetworkClient } from './network-client';
 import { type CheckResult, runCheck } from './run-check';
@@ -31,6 +32,23 @@ export interface MessageVerifierDeps {
   instances: readonly ProviderInstance[];
   network: NetworkClient;
   metrics?: GatewayMetrics;
+  /** Whether `message.unverified` alerts are wanted (ALERT_WEBHOOK_URL is set). */
+  alerts?: boolean;
+}
+
+/** `message.unverified`: a message gave up on its check, or was rejected after passing it. */
+async function alertUnverified(
+  deps: Pick<MessageVerifierDeps, 'db' | 'alerts'>,
+  message: { id: string; provider: string; account: string },
+  reason: string,
+): Promise<void> {
+  if (!deps.alerts) return;
+  await createAlert(deps.db, 'message.unverified', {
+    message_id: message.id,
+    provider: message.provider,
+    account: message.account,
+    reason,
+  });
 }
 
 interface PendingMessage extends Record<string, unknown> {
@@ -100,7 +118,7 @@ export class MessageVerifier {
     const verifier = instance?.verifier;
     if (!verifier) {
       const detail = `${message.provider} account ${message.account} is not configured to check this message`;
-      await this.scheduleRetry(message.id, job.attempt + 1, UNCONFIGURED_RETRY_MS, null, detail);
+      await this.scheduleRetry(message, job.attempt + 1, UNCONFIGURED_RETRY_MS, null, detail);
       return;
     }
     const rawBody = Buffer.isBuffer(message.raw_body) ? message.raw_body : Buffer.from(message.raw_body);
@@ -113,7 +131,7 @@ export class MessageVerifier {
       this.count(message.provider, 'retry');
       const delay = retryDelay(verifier.retryScheduleMs, job.attempt);
       const giveUpAt = receivedAt.getTime() + verifier.giveUpAfterMs;
-      await this.scheduleRetry(message.id, job.attempt + 1, delay, giveUpAt, result.reason);
+      await this.scheduleRetry(message, job.attempt + 1, delay, giveUpAt, result.reason);
       return;
     }
     // Not a child logger: pino serializes a child's bindings when it is made, logged or not.
@@ -137,17 +155,20 @@ export class MessageVerifier {
   }
 
   private async scheduleRetry(
-    messageId: string,
+    message: { id: string; provider: string; account: string },
     attempts: number,
     delay: number,
     giveUpAt: number | null,
     detail: string,
   ) {
     const { db, logger } = this.deps;
+    const messageId = message.id;
     const nextAt = new Date(Date.now() + delay);
     if (giveUpAt !== null && nextAt.getTime() > giveUpAt) {
       logger.error({ messageId, detail }, 'out-of-band check gave no verdict in time; giving up');
-      await settleWithoutEvent(db, messageId, 'rejected', `no verification verdict in time; last: ${detail}`);
+      const reason = `no verification verdict in time; last: ${detail}`;
+      await settleWithoutEvent(db, messageId, 'rejected', reason);
+      await alertUnverified(this.deps, message, reason);
       return;
     }
     logger.warn(
@@ -155,7 +176,7 @@ export class MessageVerifier {
       'out-of-band check gave no verdict; will retry',
     );
     await scheduleVerifyRetry(db, messageId, attempts, nextAt, detail);
-    this.deps.dispatcher.enqueue('verify', [verifyJob(messageId, attempts, delay)]);
+    this.deps.dispatcher.enqueue([verifyJob(messageId, attempts, delay)]);
   }
 }
 
@@ -167,7 +188,7 @@ export interface VerdictLog {
 
 /** Stores a final verdict for a pending message: its event (and deliveries), or why there is none. */
 export async function settleCheck(
-  deps: Pick<MessageVerifierDeps, 'db' | 'dispatcher' | 'metrics'> & {
+  deps: Pick<MessageVerifierDeps, 'db' | 'dispatcher' | 'metrics' | 'alerts'> & {
     /** Stores the event of a genuine message (the verifier batches these). */
     record(item: VerifiedItem): Promise<StoreResult>;
   },
@@ -188,13 +209,12 @@ export async function settleCheck(
     count('rejected');
     log.warn({ reason: decision.reason }, 'verified message rejected');
     await settleWithoutEvent(deps.db, message.id, 'rejected', decision.reason);
+    await alertUnverified(deps, message, decision.reason);
     return;
   }
   count('verified');
   const event = buildNewEvent(decision.idempotencyKey, decision.event, message, message.receivedAt);
   const stored = await deps.record({ message, event });
   log.info({ status: stored.status, eventId: stored.eventId }, 'message verified');
-  if (stored.deliveryIds.length > 0 && stored.eventId) {
-    deps.dispatcher.enqueue('delivery', [eventDeliveryJob(stored.eventId)]);
-  }
+  deps.dispatcher.enqueue(stored.deliveries.map((delivery) => deliveryJob(delivery, 0, 'scheduled')));
 }

@@ -92,8 +92,10 @@ describe('admin API authentication and OpenAPI document', () => {
         '/payments/{provider}/{transaction_id}',
         '/subscribers',
         '/subscribers/{id}',
+        '/subscribers/{id}/recover',
         '/subscribers/{id}/rotate-secret',
         '/subscribers/{id}/secret',
+        '/subscribers/{id}/test',
       ].sort(),
     );
     expect(Object.keys(document.paths['/subscribers/{id}']).sort()).toEqual(['delete', 'get', 'patch']);

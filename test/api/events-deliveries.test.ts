@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveryQueueName } from '../../src/queue/jobs';
 import { type AdminClient, adminClient, expectProblem, walkPages } from '../support/admin-client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { fixture } from '../support/fixtures';
@@ -263,7 +264,7 @@ describe('admin API: events and deliveries', () => {
       if (row?.attempt_count === PARKED_ATTEMPTS) {
         expect(row.status).toBe('pending');
         expect(Math.abs(Date.parse(row.next_attempt_at ?? '') - Date.now())).toBeLessThan(5_000);
-        const queue = new Queue('delivery', {
+        const queue = new Queue(deliveryQueueName(everything), {
           connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }),
           prefix: gateway.config.queuePrefix,
         });
@@ -282,6 +283,7 @@ describe('admin API: events and deliveries', () => {
           );
           if (seen.job) {
             expect(seen.job.data).toEqual({ deliveryId: id, attempt: PARKED_ATTEMPTS, trigger: 'manual' });
+            expect(seen.job.queueName).toBe(deliveryQueueName(everything));
           }
         } finally {
           await queue.close();

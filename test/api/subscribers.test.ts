@@ -42,6 +42,13 @@ describe('admin API: subscribers', () => {
         providers: [],
         accounts: [],
         format: 'event',
+        livemode: 'all',
+        headers: {},
+        rate_limit: null,
+        ordering: 'none',
+        state: 'active',
+        disabled_reason: null,
+        failing_since: null,
         created_at: expect.any(String),
         updated_at: expect.any(String),
       });

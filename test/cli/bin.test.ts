@@ -110,7 +110,7 @@ describe('ipn-gateway bin', () => {
 
     const table = await runBin(['subscribers', 'list'], env);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/^ID\s+ENABLED/);
+    expect(table.stdout).toMatch(/^ID\s+STATE/);
     expect(table.stdout).toContain(`${id}`);
     expect(table.stdout).toContain('payment.*');
 

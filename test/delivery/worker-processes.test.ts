@@ -77,14 +77,16 @@ describe('worker processes: SIGKILL mid-delivery, SIGTERM drains', () => {
     expect(await first.exited).toBeNull();
 
     await startWorker();
+    // Once the dead worker's lease (2 × 2 s + 10 s) and BullMQ's lock on its job have run out.
     await waitFor(async () => (await onlyDelivery()).status === 'succeeded', {
       what: 'the delivery to complete after the restart',
-      timeoutMs: 30_000,
+      timeoutMs: 60_000,
+      intervalMs: 250,
     });
     const ids = subscriber.received.map((request) => request.headers['webhook-id']);
     expect(ids.length).toBeGreaterThanOrEqual(2);
     expect(new Set(ids).size).toBe(1); // at-least-once: the same webhook-id, for the subscriber to dedupe
-  }, 60_000);
+  }, 100_000);
 
   it('SIGTERM lets an in-flight attempt finish and be recorded, then exits 0', async () => {
     for (const worker of workers) worker.signal('SIGKILL');

@@ -2,14 +2,12 @@
 // at most MAX_MESSAGES_PER_JOB messages each, with deterministic ids.
 import { describe, expect, it } from 'vitest';
 import type { JobDispatcher } from '../../src/queue/dispatcher';
-import type { QueuedJob, QueueKey } from '../../src/queue/jobs';
+import type { QueuedJob } from '../../src/queue/jobs';
 import { FirstChecks, MAX_MESSAGES_PER_JOB, verifyBatchJobSchema } from '../../src/verify/first-checks';
 
 function recordingDispatcher() {
-  const enqueued: Array<{ queue: QueueKey; jobs: QueuedJob<unknown>[] }> = [];
-  const dispatcher = {
-    enqueue: (queue: QueueKey, jobs: QueuedJob<unknown>[]) => enqueued.push({ queue, jobs }),
-  };
+  const enqueued: Array<{ jobs: QueuedJob<unknown>[] }> = [];
+  const dispatcher = { enqueue: (jobs: QueuedJob<unknown>[]) => enqueued.push({ jobs }) };
   return { enqueued, dispatcher: dispatcher as unknown as JobDispatcher };
 }
 
@@ -26,7 +24,7 @@ describe('FirstChecks', () => {
 
     expect(enqueued).toHaveLength(1);
     const [call] = enqueued;
-    expect(call?.queue).toBe('verify');
+    expect(call?.jobs.every((job) => job.queue === 'verify')).toBe(true);
     const data = call?.jobs.map((job) => verifyBatchJobSchema.parse(job.data));
     expect(data?.map((job) => job.messageIds)).toEqual([
       ids.slice(0, MAX_MESSAGES_PER_JOB),

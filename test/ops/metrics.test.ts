@@ -20,6 +20,7 @@ describe('/metrics', () => {
   let paypal: FakePaypal;
   let gateway: TestGateway;
   let subscriber: RecordingServer;
+  let subscriberId: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -28,7 +29,7 @@ describe('/metrics', () => {
     subscriber = await startRecordingServer((_request, index) =>
       index === 0 ? { status: 500 } : { status: 200 },
     );
-    await createSubscriber(gateway.url, { url: subscriber.url });
+    subscriberId = (await createSubscriber(gateway.url, { url: subscriber.url })).id;
   });
   afterAll(async () => {
     await gateway?.close();
@@ -63,7 +64,43 @@ describe('/metrics', () => {
     expect(sample(text, 'ipn_gateway_verifications_total', { result: 'verified' })).toBe(1);
     expect(sample(text, 'ipn_gateway_delivery_attempts_total', { outcome: 'http_error' })).toBe(1);
     expect(sample(text, 'ipn_gateway_delivery_latency_seconds_count', {})).toBe(2);
-    expect(text).toContain('ipn_gateway_queue_jobs{queue="delivery",state="waiting"}');
+    expect(text).toContain(`ipn_gateway_queue_jobs{queue="{delivery-${subscriberId}}",state="waiting"}`);
+    const perSubscriber = (outcome: string) =>
+      sample(text, 'ipn_gateway_subscriber_attempts_total', { subscriber_id: subscriberId, outcome });
+    expect(perSubscriber('succeeded')).toBe(2);
+    expect(perSubscriber('http_error')).toBe(1);
+    // Nothing is waiting now.
+    expect(
+      sample(text, 'ipn_gateway_oldest_pending_delivery_seconds', { subscriber_id: subscriberId }),
+    ).toBeUndefined();
+    expect(sample(text, 'ipn_gateway_oldest_pending_verification_seconds', {})).toBe(0);
     expect(text).toContain('ipn_gateway_process_resident_memory_bytes');
+  });
+
+  it('the age of the oldest pending delivery per subscriber and of the oldest pending verification', async () => {
+    const hanging = await startRecordingServer(() => ({ status: 200, hang: true }));
+    try {
+      const hangingId = (await createSubscriber(gateway.url, { url: hanging.url, providers: ['2checkout'] }))
+        .id;
+      paypal.respondWith(() => answer.serverError());
+      await gateway.post('/ipn/paypal', fixture('paypal', 'refunded-of-web_accept.txt'));
+      await gateway.post('/ipn/2checkout', fixture('2checkout', 'ipn-refund.txt'));
+      const text = await waitFor(
+        async () => {
+          const body = await (await fetch(`${gateway.url}/metrics`)).text();
+          const delivery = sample(body, 'ipn_gateway_oldest_pending_delivery_seconds', {
+            subscriber_id: hangingId,
+          });
+          const verification = sample(body, 'ipn_gateway_oldest_pending_verification_seconds', {});
+          return (delivery ?? 0) > 0.5 && (verification ?? 0) > 0.5 ? body : undefined;
+        },
+        { what: 'both ages to grow' },
+      );
+      expect(
+        sample(text, 'ipn_gateway_oldest_pending_delivery_seconds', { subscriber_id: hangingId }),
+      ).toBeLessThan(60);
+    } finally {
+      await hanging.close();
+    }
   });
 });

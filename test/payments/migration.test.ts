@@ -43,7 +43,9 @@ describe('migration 0004 on a populated database', () => {
     const journal = JSON.parse(readFileSync(path.join(DRIZZLE, 'meta/_journal.json'), 'utf8')) as {
       entries: JournalEntry[];
     };
-    for (const entry of journal.entries.filter((candidate) => candidate.idx < 4)) await apply(sql, entry.tag);
+    // Every migration the journal applies before this one, in journal order.
+    const before = journal.entries.findIndex((entry) => entry.tag === '0004_payments');
+    for (const entry of journal.entries.slice(0, before)) await apply(sql, entry.tag);
     const rows = [
       [
         'evt_01A',

@@ -10,7 +10,12 @@ import { signWebhook } from '../../providers/paypal/simulator/sign-webhook';
 import { buildWebhookBody, WEBHOOK_EVENT_TYPES } from '../../providers/paypal/simulator/webhook-message';
 import { checkCertificateChain, parsePemCertificates } from '../../providers/paypal/webhook/certificate';
 import { webhookEventType } from '../../providers/paypal/webhook/event-type';
-import { bodyCrc32, signatureMatches, signedString } from '../../providers/paypal/webhook/signature';
+import {
+  bodyCrc32,
+  crc32Fallback,
+  signatureMatches,
+  signedString,
+} from '../../providers/paypal/webhook/signature';
 import { configureFromEnv, inbound, runCheckWith } from '../support/plugins';
 
 describe('webhook event types (docs/contract.md section 9 table)', () => {
@@ -53,6 +58,13 @@ describe('CRC-32 and the signed string', () => {
     expect(signedString('tid', '2026-01-01T00:00:00Z', 'WH', high)).toBe(
       'tid|2026-01-01T00:00:00Z|WH|3421780262',
     );
+  });
+
+  it('computes the same CRC without node:zlib (Node 20 before 20.15)', () => {
+    expect(crc32Fallback(Buffer.from('The quick brown fox jumps over the lazy dog'))).toBe(0x414fa339);
+    expect(crc32Fallback(Buffer.from('123456789'))).toBe(0xcbf43926);
+    const bytes = Buffer.from(Array.from({ length: 4096 }, (_, index) => (index * 31) & 0xff));
+    expect(crc32Fallback(bytes)).toBe(bodyCrc32(bytes));
   });
 
   it('verifies SHA256withRSA with the right key only', () => {

@@ -84,6 +84,10 @@ export interface SubscriberInput {
   accounts?: string[];
   format?: 'event' | 'raw';
   enabled?: boolean;
+  livemode?: 'all' | 'live' | 'test';
+  headers?: Record<string, string>;
+  rate_limit?: number | null;
+  ordering?: 'none' | 'transaction';
 }
 
 export interface CreatedSubscriber {
@@ -113,4 +117,18 @@ export async function apiJson<T>(baseUrl: string, path: string): Promise<T> {
   const response = await api(baseUrl, 'GET', path);
   if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
+}
+
+/** An API call that must answer `status`; returns the JSON body. */
+export async function apiCall<T>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body: unknown,
+  status: number,
+): Promise<T> {
+  const response = await api(baseUrl, method, path, body);
+  const text = await response.text();
+  if (response.status !== status) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return (text === '' ? null : JSON.parse(text)) as T;
 }

@@ -15,12 +15,14 @@ function signatureSource(body: string): string {
     .join('');
 }
 
-/** The pending-order fixture with another REFNO, signed with SHA-256. */
-export function signedIpn(refno: string, file = 'ipn-pending.txt'): string {
-  const unsigned = fixture('2checkout', file)
-    .toString()
-    .replace(SIGNATURE_FIELDS, '')
-    .replace(/REFNO=\d+/, `REFNO=${refno}`);
+/** The pending-order fixture with another REFNO (and any other `edit`), signed with SHA-256. */
+export function signedIpn(refno: string, file = 'ipn-pending.txt', edit = (body: string) => body): string {
+  const unsigned = edit(
+    fixture('2checkout', file)
+      .toString()
+      .replace(SIGNATURE_FIELDS, '')
+      .replace(/REFNO=\d+/, `REFNO=${refno}`),
+  );
   const signature = createHmac('sha256', TWOCHECKOUT_TEST_KEY)
     .update(signatureSource(unsigned))
     .digest('hex');

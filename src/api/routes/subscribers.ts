@@ -15,6 +15,9 @@ import {
   CreateSubscriberSchema,
   IdParamsSchema,
   PageQuerySchema,
+  PingResultSchema,
+  RecoverResultSchema,
+  RecoverSchema,
   RotatedSecretSchema,
   SubscriberPageSchema,
   SubscriberSchema,
@@ -119,6 +122,40 @@ const rotateSecretRoute = createRoute({
   },
 });
 
+const recoverRoute = createRoute({
+  method: 'post',
+  path: '/subscribers/{id}/recover',
+  tags,
+  summary: 'Deliver again what a subscriber missed',
+  description:
+    "Every event received in the window that matches the subscriber's filters and that it has no " +
+    'succeeded delivery for is delivered to it again, same event id, queued in the order received; ' +
+    'including events received while it was disabled or before it existed. Failed deliveries are ' +
+    'retried, pending ones left alone. `since` more than RETENTION ago is a 422; a disabled subscriber a 409.',
+  request: { params: IdParamsSchema, body: jsonBody(RecoverSchema) },
+  responses: {
+    202: json('Queued', RecoverResultSchema),
+    400: PROBLEMS[400],
+    401: PROBLEMS[401],
+    404: PROBLEMS[404],
+    409: PROBLEMS[409],
+    415: PROBLEMS[415],
+    422: PROBLEMS[422],
+  },
+});
+
+const testRoute = createRoute({
+  method: 'post',
+  path: '/subscribers/{id}/test',
+  tags,
+  summary: 'Send a test event',
+  description:
+    'Sends a signed `gateway.ping` event (`provider: "gateway"`, `data: {}`) now and answers the ' +
+    'outcome. It is not recorded as a delivery.',
+  request: { params: IdParamsSchema },
+  responses: { 200: json('The outcome', PingResultSchema), 401: PROBLEMS[401], 404: PROBLEMS[404] },
+});
+
 export function registerSubscriberRoutes(api: OpenAPIHono, deps: AdminApiDeps): void {
   api.openapi(createSubscriberRoute, async (c) => {
     const created = await createSubscriber(deps.db, c.req.valid('json'), deps.providerIds);
@@ -157,5 +194,20 @@ export function registerSubscriberRoutes(api: OpenAPIHono, deps: AdminApiDeps): 
 
   api.openapi(rotateSecretRoute, async (c) => {
     return c.json(await rotateSubscriberSecret(deps.db, c.req.valid('param').id), 200);
+  });
+
+  api.openapi(recoverRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const until = body.until === undefined ? undefined : new Date(body.until);
+    const deliveries = await deps.operations.recover(id, new Date(body.since), until);
+    return c.json({ deliveries }, 202);
+  });
+
+  api.openapi(testRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const result = await deps.operations.ping(id);
+    if (!result) throw notFound(id);
+    return c.json(result, 200);
   });
 }

@@ -46,6 +46,10 @@ export class AdminClient {
     return this.request<T>('POST', path, {}, body);
   }
 
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, {}, body);
+  }
+
   delete(path: string): Promise<unknown> {
     return this.request('DELETE', path);
   }

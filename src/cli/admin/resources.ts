@@ -14,7 +14,21 @@ export interface Subscriber {
   providers: string[];
   accounts: string[];
   format: 'event' | 'raw';
+  livemode: 'all' | 'live' | 'test';
+  headers: Record<string, string>;
+  rate_limit: number | null;
+  ordering: 'none' | 'transaction';
+  state: 'active' | 'failing' | 'disabled';
+  disabled_reason: 'manual' | 'failing' | null;
+  failing_since: string | null;
   created_at: string;
+}
+
+export interface PingResult {
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  response_body: string | null;
 }
 
 export interface CreatedSubscriber extends Subscriber {

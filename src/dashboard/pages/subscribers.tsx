@@ -3,8 +3,18 @@ import { ActionButton, Badge, Card, CsrfField, EmptyRow, Facts, Mono, PageHeader
 import { type Flash, Layout } from '../layout';
 import { dashboardHref } from '../paths';
 
+/** The delivery options as typed (add form and a subscriber's own page). */
+export interface SubscriberOptionValues {
+  livemode: 'all' | 'live' | 'test';
+  ordering: 'none' | 'transaction';
+  /** Requests per second, '' for no limit. */
+  rateLimit: string;
+  /** `Name: value` lines. */
+  headers: string;
+}
+
 /** What the add form holds: kept when the form comes back with an error. */
-export interface SubscriberFormValues {
+export interface SubscriberFormValues extends SubscriberOptionValues {
   url: string;
   description: string;
   eventTypes: string;
@@ -23,6 +33,10 @@ export const EMPTY_SUBSCRIBER_FORM: SubscriberFormValues = {
   accounts: '',
   format: 'event',
   enabled: true,
+  livemode: 'all',
+  ordering: 'none',
+  rateLimit: '',
+  headers: '',
 };
 
 /** A secret shown once, right after it was made. */
@@ -45,7 +59,86 @@ export interface SubscribersProps {
   revealed?: RevealedSecret | undefined;
 }
 
-const subscriberPath = (id: string, action: string) => `/subscribers/${encodeURIComponent(id)}/${action}`;
+export const subscriberPath = (id: string, action?: string) =>
+  `/subscribers/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
+
+const STATE_TONES = { active: 'ok', failing: 'bad', disabled: 'muted' } as const;
+
+/** The subscriber's health at a glance: active, failing (since when) or disabled (and why). */
+export function StateBadge({ subscriber }: { subscriber: SubscriberView }) {
+  const reason =
+    subscriber.disabled_reason === 'failing'
+      ? 'auto-disabled: every attempt failed'
+      : subscriber.disabled_reason === 'manual'
+        ? 'disabled by an operator'
+        : null;
+  return (
+    <span class="state" data-testid="subscriber-state" data-state={subscriber.state}>
+      <Badge label={subscriber.state} tone={STATE_TONES[subscriber.state]} />
+      {reason && <span class="dim small state-reason"> {reason}</span>}
+      {subscriber.state === 'failing' && subscriber.failing_since && (
+        <span class="dim small state-reason">
+          {' '}
+          since <Time iso={subscriber.failing_since} />
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** Livemode, ordering, rate limit and static headers: the add form and the options form. */
+export function OptionFields({ values }: { values: SubscriberOptionValues }) {
+  return (
+    <>
+      <label>
+        Livemode
+        <select name="livemode">
+          <option value="all" selected={values.livemode === 'all'}>
+            all events
+          </option>
+          <option value="live" selected={values.livemode === 'live'}>
+            live only
+          </option>
+          <option value="test" selected={values.livemode === 'test'}>
+            test only
+          </option>
+        </select>
+      </label>
+      <label>
+        Ordering
+        <select name="ordering">
+          <option value="none" selected={values.ordering === 'none'}>
+            none: deliver at once
+          </option>
+          <option value="transaction" selected={values.ordering === 'transaction'}>
+            transaction: one payment's events in order
+          </option>
+        </select>
+      </label>
+      <label>
+        Rate limit (requests/s)
+        <input
+          type="number"
+          name="rate_limit"
+          min={1}
+          max={10000}
+          value={values.rateLimit}
+          placeholder="none"
+        />
+      </label>
+      <label class="span-2">
+        Headers
+        <textarea name="headers" rows={3} placeholder="X-Api-Key: value">
+          {values.headers}
+        </textarea>
+        <span class="hint">
+          Up to 10 lines of Name: value, sent with every request; content-type, host, content-length and
+          webhook-* cannot be set.
+        </span>
+      </label>
+    </>
+  );
+}
 
 function SecretPanel({ revealed }: { revealed: RevealedSecret }) {
   return (
@@ -82,10 +175,12 @@ function SubscriberRow({ subscriber, csrf }: { subscriber: SubscriberView; csrf:
   return (
     <tr data-testid="subscriber-row" data-subscriber-id={subscriber.id}>
       <td>
-        <Badge label={subscriber.enabled ? 'enabled' : 'disabled'} />
+        <StateBadge subscriber={subscriber} />
       </td>
       <td class="wrap">
-        <div class="strong mono">{subscriber.url}</div>
+        <a class="strong mono" href={dashboardHref(subscriberPath(subscriber.id))}>
+          {subscriber.url}
+        </a>
         {subscriber.description && <div class="dim small">{subscriber.description}</div>}
         <div class="dim small mono">{subscriber.id}</div>
       </td>
@@ -224,6 +319,7 @@ function AddForm(props: {
             <input type="checkbox" name="enabled" value="on" checked={form.enabled} /> Enabled
           </label>
         </fieldset>
+        <OptionFields values={form} />
         <div class="span-2">
           <button type="submit" class="btn btn-primary">
             Add subscriber
@@ -247,7 +343,7 @@ export function SubscribersPage(props: SubscribersProps) {
         <table class="table" data-testid="subscribers-table">
           <thead>
             <tr>
-              <th>Status</th>
+              <th>State</th>
               <th>URL</th>
               <th>Event types</th>
               <th>Providers</th>
@@ -283,7 +379,7 @@ export function RemoveSubscriberPage({ csrf, subscriber }: { csrf: string; subsc
           rows={[
             ['URL', <Mono>{subscriber.url}</Mono>],
             ['Description', subscriber.description ?? '—'],
-            ['Status', <Badge label={subscriber.enabled ? 'enabled' : 'disabled'} />],
+            ['State', <StateBadge subscriber={subscriber} />],
             ['Id', <Mono>{subscriber.id}</Mono>],
           ]}
         />

@@ -1,7 +1,9 @@
 import type { Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { getSubscriber, listSubscribers } from '../../api/queries/subscribers';
+import { parseDuration } from '../../config/duration';
 import { AppError } from '../../http/problem';
+import type { PingResult } from '../../subscribers/subscriber-ping';
 import {
   createSubscriber,
   deleteSubscriber,
@@ -9,9 +11,12 @@ import {
   rotateSubscriberSecret,
   updateSubscriber,
 } from '../../subscribers/subscriber-service';
+import type { SubscriberView } from '../../subscribers/subscriber-view';
 import type { DashboardContext } from '../deps';
 import { readForm } from '../form';
 import type { Flash } from '../layout';
+import { SubscriberDetailPage } from '../pages/subscriber-detail';
+import type { SubscriberOptionValues } from '../pages/subscribers';
 import {
   EMPTY_SUBSCRIBER_FORM,
   RemoveSubscriberPage,
@@ -19,9 +24,16 @@ import {
   type SubscriberFormValues,
   SubscribersPage,
 } from '../pages/subscribers';
-import { dashboardHref, withFlash } from '../paths';
+import { dashboardHref, safeReturnPath, withFlash } from '../paths';
 import { flashOf, render } from '../render';
-import { errorMessage, subscriberFormValues, toNewSubscriber } from '../subscriber-form';
+import {
+  errorMessage,
+  headerLines,
+  optionValues,
+  subscriberFormValues,
+  toNewSubscriber,
+  toOptionChanges,
+} from '../subscriber-form';
 
 const LIST_PATH = dashboardHref('/subscribers');
 
@@ -50,12 +62,11 @@ export function registerSubscriberRoutes(app: Hono, { deps, keys }: DashboardCon
   };
 
   /** Runs a change; a service refusal (404, 409, 422) comes back to the list as an error message. */
-  const change = async (c: Context, work: () => Promise<string>) => {
+  const change = async (c: Context, work: () => Promise<string>, back = LIST_PATH) => {
     try {
-      return c.redirect(withFlash(LIST_PATH, 'notice', await work()), 302);
+      return c.redirect(withFlash(back, 'notice', await work()), 302);
     } catch (error) {
-      if (error instanceof AppError)
-        return c.redirect(withFlash(LIST_PATH, 'error', errorMessage(error)), 302);
+      if (error instanceof AppError) return c.redirect(withFlash(back, 'error', errorMessage(error)), 302);
       throw error;
     }
   };
@@ -67,6 +78,71 @@ export function registerSubscriberRoutes(app: Hono, { deps, keys }: DashboardCon
   };
 
   app.get('/subscribers', (c) => showList(c, { flash: flashOf(c) }));
+
+  const storedOptions = (subscriber: SubscriberView): SubscriberOptionValues => ({
+    livemode: subscriber.livemode,
+    ordering: subscriber.ordering,
+    rateLimit: subscriber.rate_limit === null ? '' : String(subscriber.rate_limit),
+    headers: headerLines(subscriber.headers),
+  });
+
+  const showDetail = async (
+    c: Context,
+    id: string,
+    state: { flash: Flash; ping?: PingResult; options?: SubscriberOptionValues; optionsError?: string },
+    status: ContentfulStatusCode = 200,
+  ) => {
+    const subscriber = await subscriberOrFail(id);
+    const page = SubscriberDetailPage({
+      csrf: keys.csrfToken,
+      flash: state.flash,
+      subscriber,
+      options: state.options ?? storedOptions(subscriber),
+      optionsError: state.optionsError,
+      ping: state.ping,
+    });
+    return render(c, page, status);
+  };
+
+  app.get('/subscribers/:id', (c) => showDetail(c, c.req.param('id'), { flash: flashOf(c) }));
+
+  app.post('/subscribers/:id/test', async (c) => {
+    const id = c.req.param('id');
+    const ping = await deps.operations.ping(id);
+    if (!ping) throw new AppError(404, `There is no subscriber ${id}.`);
+    return showDetail(c, id, { flash: {}, ping });
+  });
+
+  app.post('/subscribers/:id/recover', async (c) => {
+    const id = c.req.param('id');
+    const detail = dashboardHref(`/subscribers/${encodeURIComponent(id)}`);
+    const form = await readForm(c);
+    try {
+      const since = pointInTime(form.text('since'));
+      const until = form.text('until') === '' ? undefined : pointInTime(form.text('until'));
+      const count = await deps.operations.recover(id, since, until);
+      return c.redirect(
+        withFlash(detail, 'notice', `Queued ${count} deliveries, in the order received.`),
+        302,
+      );
+    } catch (error) {
+      if (error instanceof AppError) return c.redirect(withFlash(detail, 'error', errorMessage(error)), 302);
+      throw error;
+    }
+  });
+
+  app.post('/subscribers/:id/options', async (c) => {
+    const id = c.req.param('id');
+    const options = optionValues(await readForm(c));
+    try {
+      await updateSubscriber(deps.db, id, toOptionChanges(options), deps.providerIds);
+      const detail = dashboardHref(`/subscribers/${encodeURIComponent(id)}`);
+      return c.redirect(withFlash(detail, 'notice', 'Saved the delivery options.'), 302);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status === 404) throw error;
+      return showDetail(c, id, { flash: {}, options, optionsError: errorMessage(error) }, error.status);
+    }
+  });
 
   app.post('/subscribers', async (c) => {
     const form = subscriberFormValues(await readForm(c));
@@ -88,12 +164,17 @@ export function registerSubscriberRoutes(app: Hono, { deps, keys }: DashboardCon
     ['enable', true],
     ['disable', false],
   ] as const) {
-    app.post(`/subscribers/:id/${action}`, (c) =>
-      change(c, async () => {
-        const updated = await updateSubscriber(deps.db, c.req.param('id'), { enabled }, deps.providerIds);
-        return `${enabled ? 'Enabled' : 'Disabled'} ${updated.url}.`;
-      }),
-    );
+    app.post(`/subscribers/:id/${action}`, async (c) => {
+      const back = safeReturnPath((await readForm(c)).text('back'), LIST_PATH);
+      return change(
+        c,
+        async () => {
+          const updated = await updateSubscriber(deps.db, c.req.param('id'), { enabled }, deps.providerIds);
+          return `${enabled ? 'Enabled' : 'Disabled'} ${updated.url}.`;
+        },
+        back,
+      );
+    });
   }
 
   app.post('/subscribers/:id/rotate', async (c) => {
@@ -129,4 +210,18 @@ export function registerSubscriberRoutes(app: Hono, { deps, keys }: DashboardCon
       return `Removed ${subscriber.url}.`;
     }),
   );
+}
+
+/** `2h` / `3d` (that long ago) or an RFC 3339 time; 422 otherwise. */
+function pointInTime(text: string): Date {
+  const ago = parseDuration(text);
+  if (ago !== null) return new Date(Date.now() - ago);
+  const at = Date.parse(text);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(at)) {
+    throw new AppError(
+      422,
+      `"${text}" is neither a duration like 2h or 3d nor a time like 2026-11-21T12:00:00Z.`,
+    );
+  }
+  return new Date(at);
 }
