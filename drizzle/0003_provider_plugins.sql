@@ -1,4 +1,4 @@
--- Several accounts per provider (SPEC 9): every message and event names its account ("default"
+-- Several accounts per provider (docs/contract.md, section 9): every message and event names its account ("default"
 -- for the settings of the environment), and subscribers may filter by account. Constant defaults:
 -- existing rows get "default" / no filter.
 ALTER TABLE "inbound_messages" ADD COLUMN "account" text DEFAULT 'default' NOT NULL;--> statement-breakpoint
