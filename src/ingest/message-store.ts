@@ -140,7 +140,8 @@ const RECORD_VERIFIED = `
            input.message_id, input.transaction_id, input.order_id, input.body, input.provider, input.account,
            input.pay_txn, coalesce(payment_decisions.superseded, false), input.payment_key
     from input left join payment_decisions on payment_decisions.ord = input.ord
-    where input.leader
+    where input.leader and exists (
+      select 1 from inbound_messages m where m.id = input.message_id and (m.status || '') = 'pending')
     on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
     returning id, provider, account, idempotency_key, type, livemode, superseded, (xmax = 0) as inserted),
   new_deliveries as (${outboxInsert('new_events')}),
@@ -152,7 +153,9 @@ const RECORD_VERIFIED = `
         event_id = new_events.id, next_verify_at = null, verify_error = null, updated_at = now()
     from input
     join new_events on new_events.provider = input.provider and new_events.idempotency_key = input.idempotency_key
-    where inbound_messages.id = input.message_id
+    -- Only a message still pending: a second check of the same message running at the same time
+    -- (its first-check group job and a reconciler job) must not turn it into a duplicate.
+    where inbound_messages.id = input.message_id and (inbound_messages.status || '') = 'pending'
     returning inbound_messages.id, inbound_messages.status, inbound_messages.event_id)
   select updated_messages.id, updated_messages.status, updated_messages.event_id,
          case when updated_messages.status = 'verified'
@@ -203,7 +206,7 @@ export async function recordVerifiedBatch(
   });
   const rows = await handle.query<VerifiedRow>(RECORD_VERIFIED, [JSON.stringify(input)]);
   const byId = new Map(rows.map((row) => [row.id, row]));
-  // null: no such message (it was not updated).
+  // null: no such message, or it was no longer pending (settled by another check).
   return items.map(({ message }) => {
     const row = byId.get(message.id);
     return row ? toStoreResult(row) : null;

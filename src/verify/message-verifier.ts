@@ -142,11 +142,7 @@ export class MessageVerifier {
         if (logger.isLevelEnabled('info')) logger.info({ ...bindings, ...fields }, text);
       },
     };
-    const record = async (item: VerifiedItem) => {
-      const stored = await this.recorder.submit(item);
-      if (!stored) throw new Error(`message ${item.message.id} was not updated`);
-      return stored;
-    };
+    const record = (item: VerifiedItem) => this.recorder.submit(item);
     await settleCheck({ ...this.deps, record }, { ...message, receivedAt }, result, log);
   }
 
@@ -189,8 +185,8 @@ export interface VerdictLog {
 /** Stores a final verdict for a pending message: its event (and deliveries), or why there is none. */
 export async function settleCheck(
   deps: Pick<MessageVerifierDeps, 'db' | 'dispatcher' | 'metrics' | 'alerts'> & {
-    /** Stores the event of a genuine message (the verifier batches these). */
-    record(item: VerifiedItem): Promise<StoreResult>;
+    /** Stores the event of a genuine message (the verifier batches these); null: no longer pending. */
+    record(item: VerifiedItem): Promise<StoreResult | null>;
   },
   message: { id: string; provider: string; account: string; kind: string; receivedAt: Date },
   result: Exclude<CheckResult, { step: 'retry' }>,
@@ -215,6 +211,11 @@ export async function settleCheck(
   count('verified');
   const event = buildNewEvent(decision.idempotencyKey, decision.event, message, message.receivedAt);
   const stored = await deps.record({ message, event });
+  if (!stored) {
+    // Another check of the same message settled it first; it already has its outcome.
+    log.info({}, 'message already settled by another check');
+    return;
+  }
   log.info({ status: stored.status, eventId: stored.eventId }, 'message verified');
   deps.dispatcher.enqueue(stored.deliveries.map((delivery) => deliveryJob(delivery, 0, 'scheduled')));
 }

@@ -118,3 +118,30 @@ describe('recordVerifiedBatch', () => {
     expect(results[1]).toBeNull();
   });
 });
+
+describe('recordVerifiedBatch, a message checked twice at once', () => {
+  it('settles it once: the second verdict finds it no longer pending and changes nothing', async () => {
+    const db = database.handle;
+    const store = new IngestStore(db, 5_000);
+    const message = record('msg_twice');
+    await store.storeDeferred(message, 'ipn:TX-TWICE');
+    const item = () => ({
+      message,
+      event: buildNewEvent('ipn:TX-TWICE', completed('TX-TWICE'), message, message.receivedAt),
+    });
+
+    const [first] = await recordVerifiedBatch(db, [item()]);
+    const [second] = await recordVerifiedBatch(db, [item()]);
+
+    expect(first?.status).toBe('verified');
+    expect(second).toBeNull();
+    const [row] = await db.rows<{ status: string; event_id: string }>(
+      sql`select status, event_id from inbound_messages where id = 'msg_twice'`,
+    );
+    expect(row).toEqual({ status: 'verified', event_id: first?.eventId });
+    const [events] = await db.rows<{ n: number }>(
+      sql`select count(*)::int as n from events where message_id = 'msg_twice'`,
+    );
+    expect(events?.n).toBe(1);
+  });
+});
