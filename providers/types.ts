@@ -241,6 +241,11 @@ export interface ProviderPlugin<Shared = unknown, Account = unknown> {
   /** Which events move a payment forward; a plugin without one keeps no payments. */
   transitions?: PaymentTransitions;
   configure(shared: Shared, account: Account, accountName: string): ProviderAccount;
+  /**
+   * Settings that start but leave the provider open to abuse (docs/contract.md section 10): each
+   * line is logged as a warning at every start and shown on the dashboard overview.
+   */
+  warnings?(shared: Shared, accounts: ReadonlyArray<{ name: string; settings: Account }>): string[];
 }
 
 /** Erases a plugin's setting types for the registry; the core only passes back what it parsed. */

@@ -3,7 +3,9 @@
 import { sql } from 'drizzle-orm';
 import { resolveAdminToken } from './admin-token';
 import type { Config } from './config/config';
+import { configurationWarnings } from './config/warnings';
 import { type DbHandle, openPglite, openPostgres } from './db/client';
+import { RetentionWorker } from './lifecycle/retention';
 import { createLogger, type Logger } from './logger';
 import { backlogAges } from './metrics/backlog';
 import { GatewayMetrics } from './metrics/metrics';
@@ -20,6 +22,9 @@ import { resolveRedis } from './queue/redis-server';
 import { bounded, type GatewayContext, SHUTDOWN_STEP_MS } from './roles/context';
 import { type HttpServerRole, startHttpServer } from './roles/http-server';
 import { startWorkerRole, type WorkerRole } from './roles/workers';
+import { resolveEncryptionKey } from './secrets/encryption-key-file';
+import { sealStoredSecrets } from './secrets/seal-stored-secrets';
+import { SecretBox } from './secrets/secret-box';
 import { NetworkClient } from './verify/network-client';
 
 export interface Gateway {
@@ -29,6 +34,8 @@ export interface Gateway {
   db: DbHandle;
   dispatcher: JobDispatcher;
   reconciler: Reconciler | null;
+  /** The retention worker (null in a server-only process). */
+  retention: RetentionWorker | null;
   /** The worker role's parts, when this process runs it. */
   workers: WorkerRole | null;
   providers: ProviderInstance[];
@@ -36,6 +43,11 @@ export interface Gateway {
   endpointHints: EndpointHint[];
   adminToken: string;
   adminTokenGenerated: boolean;
+  /** True when this start generated the ENCRYPTION_KEY kept under DATA_DIR. */
+  encryptionKeyGenerated: boolean;
+  secrets: SecretBox;
+  /** Configuration warnings (also logged at start). */
+  warnings: string[];
   redisUrl: string;
   /** Base URL of the HTTP server, when this role serves HTTP. */
   url: string | null;
@@ -49,7 +61,9 @@ export interface GatewayOptions {
 }
 
 async function openDatabase(config: Config): Promise<DbHandle> {
-  if (config.databaseUrl) return openPostgres({ url: config.databaseUrl });
+  if (config.databaseUrl) {
+    return openPostgres({ url: config.databaseUrl, preparedStatements: config.databasePreparedStatements });
+  }
   return openPglite(config.dataDir);
 }
 
@@ -58,6 +72,24 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const db = options.db ?? (await openDatabase(config));
   await db.migrate();
   const token = resolveAdminToken(config.adminToken, config.dataDir);
+  const encryptionKey = resolveEncryptionKey(config.encryption.key, config.dataDir);
+  const secrets = new SecretBox(
+    encryptionKey.key,
+    config.encryption.previousKey ? [config.encryption.previousKey] : [],
+  );
+  const sealing = await sealStoredSecrets(db, secrets);
+  if (sealing.sealed > 0)
+    logger.info({ subscribers: sealing.sealed }, 'sealed subscriber secrets under the current key');
+  if (sealing.unreadable.length > 0) {
+    // Deliveries to these fail (recorded) until every process shares one key.
+    logger.error(
+      { subscribers: sealing.unreadable, keyId: secrets.currentKeyId },
+      'subscriber secrets are sealed with another key: give every process the same ENCRYPTION_KEY ' +
+        '(and the old one as ENCRYPTION_KEY_PREVIOUS during a key rotation)',
+    );
+  }
+  const warnings = configurationWarnings(config);
+  for (const warning of warnings) logger.warn(warning);
 
   const redis = await resolveRedis(config.redisUrl, config.dataDir, logger);
   const producer = createProducerConnection(redis.url);
@@ -83,6 +115,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     providers: instances,
     network: new NetworkClient(),
     adminToken: token.token,
+    secrets,
+    warnings,
     redisUrl: redis.url,
     producer,
     dispatcher,
@@ -92,12 +126,24 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
   const server: HttpServerRole | null = config.role === 'worker' ? null : await startHttpServer(context);
   const workers: WorkerRole | null = config.role === 'server' ? null : await startWorkerRole(context);
+  // Workers prune; a server-only process leaves that to them.
+  const retention =
+    config.role === 'server'
+      ? null
+      : new RetentionWorker({
+          db,
+          logger,
+          retentionMs: config.retentionMs,
+          intervalMs: config.retentionIntervalMs,
+        });
+  retention?.start();
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
     // Every step is bounded: a dead Redis or database must not keep the process from exiting.
     stopping ??= (async () => {
       await bounded(server?.close(), SHUTDOWN_STEP_MS);
+      await bounded(retention?.stop(), SHUTDOWN_STEP_MS);
       await workers?.close();
       await bounded(context.network.close(), SHUTDOWN_STEP_MS);
       await bounded(context.dispatcher.drain(), SHUTDOWN_STEP_MS);
@@ -116,11 +162,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     db,
     dispatcher: context.dispatcher,
     reconciler: workers?.reconciler ?? null,
+    retention,
     workers,
     providers: context.providers,
     endpointHints: hints,
     adminToken: token.token,
     adminTokenGenerated: token.generated,
+    encryptionKeyGenerated: encryptionKey.generated,
+    secrets,
+    warnings,
     redisUrl: redis.url,
     url: server?.url ?? null,
     stop,

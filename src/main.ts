@@ -63,6 +63,11 @@ async function main(): Promise<void> {
   }
   if (gateway.adminTokenGenerated)
     lines.push(`  admin token (generated, kept under DATA_DIR): ${gateway.adminToken}`);
+  if (gateway.encryptionKeyGenerated)
+    lines.push(
+      '  encryption key for subscriber secrets: generated under DATA_DIR (back it up with the database)',
+    );
+  for (const warning of gateway.warnings) lines.push(`  WARNING: ${warning}`);
   console.log(lines.join('\n'));
 
   const shutdown = (signal: string) => {

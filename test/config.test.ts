@@ -91,4 +91,39 @@ describe('configuration', () => {
     expect(config.delivery.retryScheduleMs).toEqual([250, 1000, 120_000, 3_600_000]);
     expect(config.delivery.timeoutMs).toBe(1500);
   });
+
+  it('has the data-lifecycle and hardening defaults, and reads their values', () => {
+    const defaults = loadConfig({});
+    expect(defaults.retentionMs).toBe(90 * 86_400_000);
+    expect(defaults.encryption).toEqual({ key: null, previousKey: null });
+    expect(defaults.http).toEqual({
+      headersTimeoutMs: 20_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 10_000,
+      maxConnectionsPerAddress: 256,
+    });
+    expect(defaults.ingestBatchBytes).toBe(4 * 1024 * 1024);
+    const hex = 'ab'.repeat(32);
+    const config = loadConfig({
+      RETENTION: '45s',
+      ENCRYPTION_KEY: hex,
+      ENCRYPTION_KEY_PREVIOUS: Buffer.alloc(32, 7).toString('base64'),
+      TRUST_PROXY: '2',
+    });
+    expect(config.retentionMs).toBe(45_000);
+    expect(config.encryption.key?.toString('hex')).toBe(hex);
+    expect(config.encryption.previousKey).toEqual(Buffer.alloc(32, 7));
+    expect(config.trustProxy).toEqual({ kind: 'hops', hops: 2 });
+  });
+
+  it('refuses a key that is not 32 bytes and a retention that is not a duration, one line each', () => {
+    const found = problems({ ENCRYPTION_KEY: 'short', RETENTION: 'forever' });
+    expect(found).toHaveLength(2);
+    expect(problems({ HEADERS_TIMEOUT: '40s', REQUEST_TIMEOUT: '30s' })).toEqual([
+      'HEADERS_TIMEOUT: must not be longer than REQUEST_TIMEOUT',
+    ]);
+    expect(found.some((line) => line.startsWith('ENCRYPTION_KEY:'))).toBe(true);
+    expect(found.some((line) => line.startsWith('RETENTION:'))).toBe(true);
+  });
 });

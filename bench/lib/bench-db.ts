@@ -1,8 +1,7 @@
-// Fresh PostgreSQL databases for one bench run each, migrated like the gateway's, always dropped.
+// Fresh, empty PostgreSQL databases, one per measured run, always dropped. The gateway migrates
+// its own at start-up.
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { openPostgres } from '../../src/db/client';
-import { newId } from '../../src/ids';
 import { onCleanup } from './cleanup';
 
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -24,7 +23,7 @@ async function withAdmin(work: (sql: postgres.Sql) => Promise<unknown>): Promise
   }
 }
 
-export async function createBenchDatabase(options: { migrate: boolean }): Promise<BenchDatabase> {
+export async function createBenchDatabase(): Promise<BenchDatabase> {
   const name = `ipn_bench_${randomBytes(6).toString('hex')}`;
   await withAdmin((sql) => sql.unsafe(`create database ${name}`));
   const url = new URL(ADMIN_URL);
@@ -38,21 +37,5 @@ export async function createBenchDatabase(options: { migrate: boolean }): Promis
     await sql.end({ timeout: 5 });
     await withAdmin((admin) => admin.unsafe(`drop database if exists ${name} with (force)`));
   });
-  if (options.migrate) {
-    const handle = openPostgres({ url: url.toString(), maxConnections: 1 });
-    try {
-      await handle.migrate();
-    } finally {
-      await handle.close();
-    }
-  }
   return { name, url: url.toString(), sql, drop };
-}
-
-/** Enabled subscribers for every event type and provider, one per URL. */
-export async function insertSubscribers(db: BenchDatabase, urls: string[]): Promise<void> {
-  for (const url of urls) {
-    const secret = `whsec_${randomBytes(24).toString('base64')}`;
-    await db.sql`insert into subscribers (id, url, secret) values (${newId('sub')}, ${url}, ${secret})`;
-  }
 }

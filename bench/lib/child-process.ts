@@ -13,6 +13,8 @@ process.on('exit', () => {
 
 export interface BenchChild {
   pid: number;
+  /** The child itself (for IPC when started with `ipc`). */
+  process: ChildProcess;
   /** performance.now() when the ready line arrived. */
   readyAt: number;
   ready: RegExpExecArray;
@@ -29,6 +31,8 @@ export interface ChildOptions {
   name: string;
   startTimeoutMs?: number;
   nodeArgs?: string[];
+  /** Opens an IPC channel (process.send in the child). */
+  ipc?: boolean;
 }
 
 export async function startChild(options: ChildOptions): Promise<BenchChild> {
@@ -37,7 +41,7 @@ export async function startChild(options: ChildOptions): Promise<BenchChild> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, options.entry], {
     cwd: process.cwd(),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);
   let output = '';
@@ -84,6 +88,7 @@ export async function startChild(options: ChildOptions): Promise<BenchChild> {
   }
   return {
     pid: child.pid,
+    process: child,
     readyAt: ready.at,
     ready: ready.match,
     output: () => output,

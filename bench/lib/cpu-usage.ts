@@ -12,13 +12,17 @@ interface Snapshot {
   machine: { busy: number; total: number };
 }
 
-function readStat(pid: number): { comm: string; ticks: number } | null {
+function readStat(pid: number): { comm: string; ppid: number; ticks: number } | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const close = text.lastIndexOf(')');
     const fields = text.slice(close + 2).split(' ');
     // After "pid (comm) ": state is field 0; utime and stime are fields 11 and 12.
-    return { comm: text.slice(text.indexOf('(') + 1, close), ticks: Number(fields[11]) + Number(fields[12]) };
+    return {
+      comm: text.slice(text.indexOf('(') + 1, close),
+      ppid: Number(fields[1]),
+      ticks: Number(fields[11]) + Number(fields[12]),
+    };
   } catch {
     return null;
   }
@@ -32,23 +36,23 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
-export function cpuSnapshot(appPid: number): Snapshot {
+export function cpuSnapshot(app: number | number[]): Snapshot {
+  const appPids = new Set(Array.isArray(app) ? app : [app]);
   const ticks = new Map<number, { group: Group; ticks: number }>();
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
     const stat = readStat(pid);
     if (!stat) continue;
-    const group: Group | null =
-      pid === appPid
-        ? 'app'
-        : pid === process.pid
-          ? 'bench'
-          : stat.comm === 'postgres'
-            ? 'postgres'
-            : stat.comm === 'redis-server'
-              ? 'redis'
-              : null;
+    const group: Group | null = appPids.has(pid)
+      ? 'app'
+      : pid === process.pid
+        ? 'bench'
+        : stat.comm === 'postgres'
+          ? 'postgres'
+          : stat.comm === 'redis-server'
+            ? 'redis'
+            : null;
     if (group) ticks.set(pid, { group, ticks: stat.ticks });
   }
   return { at: performance.now(), ticks, machine: machineTicks() };
@@ -65,8 +69,8 @@ export interface CpuUsage {
   otherCores: number;
 }
 
-export function cpuSince(before: Snapshot, appPid: number): CpuUsage {
-  const after = cpuSnapshot(appPid);
+export function cpuSince(before: Snapshot, app: number | number[]): CpuUsage {
+  const after = cpuSnapshot(app);
   const ms: Record<Group, number> = { app: 0, postgres: 0, redis: 0, bench: 0 };
   for (const [pid, now] of after.ticks) {
     const then = before.ticks.get(pid)?.ticks ?? 0;

@@ -1,12 +1,11 @@
-// Closed-loop HTTP load with autocannon: every request takes the next body of a pool, so each
-// one is a distinct notification.
+// Closed-loop HTTP load with autocannon: every request takes the next body, so each one is a
+// distinct notification.
 import autocannon from 'autocannon';
-import type { BodyPool } from './notifications';
 
 export interface LoadOptions {
   url: string;
-  pool: BodyPool;
-  /** Shared position in the pool; advanced by every request built. */
+  /** Body number i (the cursor advances by one per request built). */
+  body(index: number): string;
   cursor: { next: number };
   connections: number;
   durationSec: number;
@@ -35,7 +34,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     requests: [
       {
         method: 'POST',
-        setupRequest: (request) => ({ ...request, body: options.pool.body(options.cursor.next++) }),
+        setupRequest: (request) => ({ ...request, body: options.body(options.cursor.next++) }),
       },
     ],
   });

@@ -1,182 +1,224 @@
-// Target 2: the gateway's delivery worker reaches >= 40% of a bare BullMQ worker POSTing the same
-// JSON. Both drain N queued jobs into one keep-alive sink (4 paths = 4 subscribers).
+// Row (c): delivery measured the way users load the gateway. N notifications are posted at
+// concurrency 50; the figure is the time from the first post to the last arrival at 4
+// subscribers. The floor gets the same posts and is timed the same way: a bare Hono endpoint adds
+// a BullMQ job, and the job POSTs the gateway's own event JSON to the 4 subscribers.
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { deliveryQueueName } from '../../src/queue/jobs';
-import { type BenchDatabase, createBenchDatabase, insertSubscribers } from '../lib/bench-db';
-import { type BenchChild, startChild } from '../lib/child-process';
+import { createBenchDatabase } from '../lib/bench-db';
+import { startChild } from '../lib/child-process';
 import { type CpuUsage, cpuSince, cpuSnapshot } from '../lib/cpu-usage';
-import { benchQueuePrefix, startGateway } from '../lib/gateway-child';
-import type { BodyPool } from '../lib/notifications';
-import { type PoolSampler, samplePool } from '../lib/pg-activity';
-import { REDIS_URL, waitingJobs } from '../lib/redis-keys';
-import { sampleRss } from '../lib/rss-sampler';
+import { addSubscriber, benchQueuePrefix, startGateway } from '../lib/gateway-child';
+import { newBatch } from '../lib/notifications';
+import type { BenchOptions } from '../lib/options';
+import { sampleTreeRss, type TreeRss } from '../lib/process-tree';
+import { REDIS_URL } from '../lib/redis-keys';
 import { postAll } from '../lib/senders';
-import { type Sink, startSink } from '../lib/sink';
-import { fmt, pct, verdict } from '../lib/stats';
+import { fmt, verdict } from '../lib/stats';
+import { type Subscribers, startSubscribers } from '../lib/subscribers';
 import { printTable } from '../lib/table';
 import type { Verdict } from '../lib/verdict';
 
-const DELIVERIES = 10_000;
 const SUBSCRIBERS = 4;
-const CONCURRENCY = 64;
-const DRAIN_TIMEOUT_MS = 60_000;
+const POST_CONCURRENCY = 50;
 const TARGET_RATIO = 0.4;
+const DRAIN_TIMEOUT_MS = 180_000;
 
-interface Drained {
-  received: number;
+interface Timed {
+  notifications: number;
+  accepted: number;
+  arrived: number;
+  /** First post to last arrival, seconds. */
   seconds: number;
-  perSec: number;
+  /** First post to last answer of the posts, seconds. */
+  postSeconds: number;
   cpu: CpuUsage;
-  peakRssMb: number;
+  rss: TreeRss;
 }
 
-/** Waits for `count` receipts, timed from the worker's start line (or its first receipt if earlier). */
-async function drain(sink: Sink, worker: BenchChild, count: number): Promise<Drained> {
-  const before = cpuSnapshot(worker.pid);
-  const rss = sampleRss(worker.pid);
-  const lastAt = await sink.waitFor(count, DRAIN_TIMEOUT_MS);
-  const cpu = cpuSince(before, worker.pid);
-  const { peakMb } = rss.stop();
-  const start = Math.min(worker.readyAt, sink.firstAt() ?? worker.readyAt);
-  const end = lastAt ?? performance.now();
-  const seconds = (end - start) / 1000;
-  return { received: sink.received(), seconds, perSec: sink.received() / seconds, cpu, peakRssMb: peakMb };
+/** Posts `count` new notifications to `url` and waits for every one of them at every subscriber. */
+async function timeRun(url: string, count: number, subscribers: Subscribers, pids: number[]): Promise<Timed> {
+  const batch = newBatch('2checkout', count);
+  subscribers.reset();
+  const rss = sampleTreeRss(pids);
+  const before = cpuSnapshot(pids);
+  const sent = await postAll(url, batch, POST_CONCURRENCY);
+  const lastAt = await subscribers.waitFor(sent.ok * SUBSCRIBERS, DRAIN_TIMEOUT_MS);
+  const cpu = cpuSince(before, pids);
+  return {
+    notifications: count,
+    accepted: sent.ok,
+    arrived: subscribers.total(),
+    seconds: ((lastAt ?? Number.POSITIVE_INFINITY) - sent.startedAt) / 1000,
+    postSeconds: (sent.finishedAt - sent.startedAt) / 1000,
+    cpu,
+    rss: rss.stop(),
+  };
 }
 
-/** CPU microseconds per delivery: worker / PostgreSQL / Redis / bench process (the sink). */
-function cpuPerDelivery({ cpu, received }: Drained): string {
-  const per = (ms: number) => fmt((ms * 1000) / Math.max(1, received));
-  return `${per(cpu.ms.app)} / ${per(cpu.ms.postgres)} / ${per(cpu.ms.redis)} / ${per(cpu.ms.bench)} (others ${fmt(cpu.otherCores, 2)} cores)`;
-}
-
-/** Fills the gateway's queue the real way: a server-only gateway ingests N/4 IPNs. */
-async function queueGatewayDeliveries(db: BenchDatabase, prefix: string, pool: BodyPool): Promise<number> {
-  const server = await startGateway({ role: 'server', databaseUrl: db.url, queuePrefix: prefix });
+/**
+ * For reference only: the floor's worker fed by jobs the bench adds itself (50 adds in flight),
+ * without the HTTP endpoint in front. Timed from the first add to the last arrival.
+ */
+async function timeDirectJobs(
+  prefix: string,
+  count: number,
+  subscribers: Subscribers,
+  pid: number,
+): Promise<Timed> {
+  const batch = newBatch('2checkout', count);
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const queue = new Queue<{ id: string }>('floor', { connection, prefix });
+  subscribers.reset();
+  const rss = sampleTreeRss([pid]);
+  const before = cpuSnapshot([pid]);
+  const startedAt = performance.timeOrigin + performance.now();
+  let next = 0;
   try {
-    const ok = await postAll(`${server.url}/ipn/2checkout`, pool, 0, DELIVERIES / SUBSCRIBERS, 16);
-    if (ok !== DELIVERIES / SUBSCRIBERS) throw new Error(`only ${ok} IPNs were accepted`);
-  } finally {
-    await server.stop(); // SIGTERM drains the dispatcher, so every job is in Redis
-  }
-  // One job per delivery, on its subscriber's queue.
-  let jobs = 0;
-  for (const { id } of await db.sql<{ id: string }[]>`select id from subscribers`) {
-    jobs += await waitingJobs(prefix, deliveryQueueName(id));
-  }
-  return jobs;
-}
-
-async function runBaseline(sink: Sink, body: string): Promise<Drained> {
-  const prefix = benchQueuePrefix('delivery-baseline');
-  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  const queue = new Queue('post', { connection, prefix });
-  try {
-    await queue.addBulk(
-      Array.from({ length: DELIVERIES }, (_, i) => ({
-        name: 'post',
-        data: { path: `/subscriber-${i % SUBSCRIBERS}`, body },
-        opts: { removeOnComplete: true, removeOnFail: true },
-      })),
-    );
+    const lane = async () => {
+      while (next < count) {
+        const id = batch.ids[next++] as string;
+        await queue.add('post', { id }, { removeOnComplete: true, removeOnFail: true });
+      }
+    };
+    await Promise.all(Array.from({ length: POST_CONCURRENCY }, lane));
   } finally {
     await queue.close();
     connection.disconnect();
   }
-  sink.reset();
-  const worker = await startChild({
-    name: 'baseline delivery worker',
-    entry: 'bench/baseline-delivery-worker.ts',
-    env: {
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      QUEUE_NAME: 'post',
-      SINK_URL: sink.url,
-      CONCURRENCY: `${CONCURRENCY}`,
-    },
-    ready: /baseline delivery worker started/,
-  });
-  try {
-    return await drain(sink, worker, DELIVERIES);
-  } finally {
-    await worker.stop();
-  }
+  const postedAt = performance.timeOrigin + performance.now();
+  const lastAt = await subscribers.waitFor(count * SUBSCRIBERS, DRAIN_TIMEOUT_MS);
+  return {
+    notifications: count,
+    accepted: count,
+    arrived: subscribers.total(),
+    seconds: ((lastAt ?? Number.POSITIVE_INFINITY) - startedAt) / 1000,
+    postSeconds: (postedAt - startedAt) / 1000,
+    cpu: cpuSince(before, [pid]),
+    rss: rss.stop(),
+  };
 }
 
-export async function benchDelivery(pool: BodyPool): Promise<Verdict[]> {
-  const sink = await startSink();
-  const db = await createBenchDatabase({ migrate: true });
+/** The event JSON a subscriber got, with its transaction id turned into a placeholder. */
+function template(sample: string | null): string {
+  if (!sample) throw new Error('no delivery was captured to build the floor JSON from');
+  const parsed = JSON.parse(sample) as { data?: { transaction_id?: string } };
+  const id = parsed.data?.transaction_id;
+  if (!id) throw new Error('the delivered JSON has no data.transaction_id');
+  return sample.split(`"transaction_id":"${id}"`).join('"transaction_id":"__TRANSACTION_ID__"');
+}
+
+export interface DeliveryResult {
+  verdicts: Verdict[];
+  rss: TreeRss;
+}
+
+export async function benchDelivery(options: BenchOptions): Promise<DeliveryResult> {
+  const count = options.short ? 1_000 : 5_000;
+  const warmup = options.short ? 100 : 300;
+  const subscribers = await startSubscribers(SUBSCRIBERS);
+  const db = await createBenchDatabase();
+  let gatewayRun: Timed;
+  let json: string;
   try {
-    await insertSubscribers(
-      db,
-      Array.from({ length: SUBSCRIBERS }, (_, i) => `${sink.url}/subscriber-${i}`),
-    );
-    const prefix = benchQueuePrefix('delivery');
-    const queued = await queueGatewayDeliveries(db, prefix, pool);
-    const [sample] = await db.sql<{ body: string }[]>`select body from events limit 1`;
-    if (!sample) throw new Error('no event was stored');
-
-    const baseline = await runBaseline(sink, sample.body);
-
-    sink.reset();
-    const worker = await startGateway({
-      role: 'worker',
+    const gateway = await startGateway(options.topology, {
       databaseUrl: db.url,
-      queuePrefix: prefix,
-      extra: { DELIVERY_CONCURRENCY: `${CONCURRENCY}` },
+      queuePrefix: benchQueuePrefix('delivery'),
     });
-    let gateway: Drained;
-    let poolBusy: ReturnType<PoolSampler['stop']>;
     try {
-      const poolSampler = samplePool(db.sql, db.name);
-      gateway = await drain(sink, worker, DELIVERIES);
-      poolBusy = poolSampler.stop();
+      for (const url of subscribers.urls) await addSubscriber(gateway.url, url);
+      const ingest = `${gateway.url}/ipn/2checkout`;
+      await timeRun(ingest, warmup, subscribers, gateway.pids());
+      json = template(subscribers.sample());
+      gatewayRun = await timeRun(ingest, count, subscribers, gateway.pids());
     } finally {
-      await worker.stop();
+      await gateway.stop();
     }
-    const [row] = await db.sql<{ succeeded: number }[]>`
-      select count(*)::int as succeeded from deliveries where status = 'succeeded'`;
-
-    const ratio = gateway.perSec / baseline.perSec;
-    const line = (name: string, drained: Drained, note: string) => [
-      name,
-      `${fmt(drained.received)}/${fmt(DELIVERIES)}`,
-      fmt(drained.seconds, 2),
-      fmt(drained.perSec),
-      cpuPerDelivery(drained),
-      fmt(drained.peakRssMb),
-      note,
-    ];
-    printTable(
-      `2. Delivery: ${fmt(DELIVERIES)} jobs, concurrency ${CONCURRENCY}, ${Buffer.byteLength(sample.body)} B JSON, one keep-alive sink on ${SUBSCRIBERS} paths`,
-      [
-        'run',
-        'received',
-        'seconds',
-        'deliveries/s',
-        'CPU µs/delivery worker/pg/redis/sink',
-        'peak RSS MiB',
-        'notes',
-      ],
-      [
-        line('baseline BullMQ + undici POST', baseline, 'job data carries the JSON'),
-        line(
-          'gateway ROLE=worker',
-          gateway,
-          `${fmt(queued)} jobs queued by ingest; ${fmt(row?.succeeded ?? 0)} rows succeeded; pg conns active avg ${fmt(poolBusy.averageActive, 1)}, peak ${poolBusy.peakActive} of ${poolBusy.connections}`,
-        ),
-        ['  ratio', '', '', pct(ratio), '', '', `>= 40%: ${verdict(ratio >= TARGET_RATIO)}`],
-      ],
-    );
-    return [
-      {
-        target: 'delivery >= 40% of bare BullMQ job',
-        measured: `${pct(ratio)} (${fmt(gateway.perSec)} vs ${fmt(baseline.perSec)} deliveries/s)`,
-        pass: ratio >= TARGET_RATIO,
-      },
-    ];
   } finally {
     await db.drop();
-    await sink.close();
   }
+
+  const floorPrefix = benchQueuePrefix('delivery-floor');
+  const floorServer = await startChild({
+    name: 'delivery floor',
+    entry: 'bench/floor-delivery.ts',
+    env: {
+      REDIS_URL,
+      QUEUE_PREFIX: floorPrefix,
+      SUBSCRIBER_URLS: subscribers.urls.join(','),
+      EVENT_JSON: json,
+      CONCURRENCY: '64',
+    },
+    ready: /listening on (http:\/\/\S+)/,
+  });
+  let floorRun: Timed;
+  let directRun: Timed;
+  try {
+    const ingest = `${floorServer.ready[1]}/ingest`;
+    await timeRun(ingest, warmup, subscribers, [floorServer.pid]);
+    floorRun = await timeRun(ingest, count, subscribers, [floorServer.pid]);
+    directRun = await timeDirectJobs(floorPrefix, count, subscribers, floorServer.pid);
+  } finally {
+    await floorServer.stop();
+    await subscribers.stop();
+  }
+
+  const ratio = floorRun.seconds / gatewayRun.seconds;
+  const line = (name: string, run: Timed) => {
+    const per = (ms: number) => fmt((ms * 1000) / Math.max(1, run.arrived));
+    return [
+      name,
+      `${fmt(run.accepted)}/${fmt(run.notifications)}`,
+      `${fmt(run.arrived)}/${fmt(run.accepted * SUBSCRIBERS)}`,
+      fmt(run.postSeconds, 2),
+      fmt(run.seconds, 2),
+      fmt(run.arrived / run.seconds),
+      `${per(run.cpu.ms.app)} / ${per(run.cpu.ms.postgres)} / ${per(run.cpu.ms.redis)} / ${per(run.cpu.ms.bench)}`,
+      fmt(run.cpu.otherCores, 2),
+      fmt(run.rss.peakMb),
+    ];
+  };
+  printTable(
+    `(c) Delivery: ${fmt(count)} 2Checkout notifications posted at concurrency ${POST_CONCURRENCY} (after ${warmup} to warm up), ${SUBSCRIBERS} subscribers, ${Buffer.byteLength(json)} B JSON`,
+    [
+      'run',
+      'accepted',
+      'arrived',
+      'posting s',
+      'first post -> last arrival s',
+      'deliveries/s',
+      'CPU µs/delivery app/pg/redis/bench',
+      'other cores',
+      'peak RSS MiB',
+    ],
+    [
+      line('floor: Hono + BullMQ job POSTing the JSON', floorRun),
+      line('  (reference: same worker, jobs added directly)', directRun),
+      line(`gateway (${options.topology === 'all' ? 'ROLE=all' : 'server + worker'})`, gatewayRun),
+      [
+        '  ratio (floor time / gateway time)',
+        '',
+        '',
+        '',
+        ratio.toFixed(2),
+        '',
+        '',
+        '',
+        `>= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)}`,
+      ],
+    ],
+  );
+  return {
+    rss: gatewayRun.rss,
+    verdicts: [
+      {
+        row: 'c',
+        measure: `delivery / bare BullMQ job POSTing the same JSON (${fmt(count)} posted at concurrency 50 -> last arrival at 4 subscribers)`,
+        gateway: `${fmt(gatewayRun.seconds, 2)} s`,
+        floor: `${fmt(floorRun.seconds, 2)} s`,
+        figure: ratio.toFixed(2),
+        target: `>= ${TARGET_RATIO.toFixed(2)}`,
+        pass: ratio >= TARGET_RATIO,
+      },
+    ],
+  };
 }

@@ -6,6 +6,29 @@ import { accountSchema, defaultAccount, envSchema, type PayPalAccount, type PayP
 import { paypalTransitions } from './transitions';
 import { createWebhookHandler } from './webhook/handler';
 
+/**
+ * The "pay yourself" attack: PayPal verifies any genuine IPN, including a payment someone made to
+ * their own account with notify_url pointing here and invoice/custom naming one of our orders.
+ * Only a receiver list tells those apart, so live mode without one is worth a warning.
+ */
+function receiverWarnings(
+  shared: PayPalShared,
+  accounts: ReadonlyArray<{ name: string; settings: PayPalAccount }>,
+): string[] {
+  if (shared.mode !== 'live') return [];
+  const open = accounts.filter((account) => account.settings.receiverEmails.length === 0);
+  if (open.length === 0) return [];
+  const which = open.some((account) => account.name !== 'default')
+    ? ` (accounts: ${open.map((account) => account.name).join(', ')})`
+    : '';
+  return [
+    `PAYPAL_RECEIVER_EMAILS is not set in live mode${which}: anyone can pay their own PayPal account ` +
+      'with notify_url pointing here and invoice/custom naming one of your orders, and PayPal will ' +
+      'answer VERIFIED. Set PAYPAL_RECEIVER_EMAILS (or receiver_emails per account) to your receiving ' +
+      'PayPal addresses.',
+  ];
+}
+
 // PayPal resends an IPN for about four days and a webhook for three; past that, give up.
 const GIVE_UP_AFTER_MS = 4 * 24 * 3_600_000;
 
@@ -43,4 +66,5 @@ export const paypalPlugin = defineProvider<PayPalShared, PayPalAccount>({
   },
   transitions: paypalTransitions,
   configure,
+  warnings: receiverWarnings,
 });

@@ -7,6 +7,7 @@ import { DocsPage } from './docs-page';
 import { apiErrorHandler, validationProblemHook } from './errors';
 import { registerDeliveryRoutes } from './routes/deliveries';
 import { registerEventRoutes } from './routes/events';
+import { registerLifecycleRoutes } from './routes/lifecycle';
 import { registerMessageRoutes } from './routes/messages';
 import { registerPaymentRoutes } from './routes/payments';
 import { registerSubscriberRoutes } from './routes/subscribers';
@@ -50,5 +51,6 @@ export function createAdminApi(deps: AdminApiDeps): OpenAPIHono {
   registerDeliveryRoutes(api, deps);
   registerMessageRoutes(api, deps);
   registerPaymentRoutes(api, deps);
+  registerLifecycleRoutes(api, deps);
   return api;
 }

@@ -5,6 +5,7 @@ import { PROVIDER_CLIS } from '../../providers/cli';
 import { CliError, describeError, EXIT_FAILURE } from './cli-error';
 import { registerDeliveryCommands } from './commands/deliveries';
 import { registerEventCommands } from './commands/events';
+import { registerLifecycleCommands } from './commands/lifecycle';
 import { registerMessageCommands } from './commands/messages';
 import { registerMigrateCommand } from './commands/migrate';
 import { registerPaymentCommands } from './commands/payments';
@@ -31,6 +32,7 @@ ${indent(
   '  $ ',
 )}
   $ ipn-gateway deliveries list --status failed
+  $ ipn-gateway erasures create --email buyer@example.com
   $ ipn-gateway deliveries retry --subscriber sub_01JD5Q8Z3R4B9T6W2X7Y0KMN1P --since 2026-11-21T00:00:00Z`;
 
 export function buildProgram(): Command {
@@ -45,6 +47,7 @@ export function buildProgram(): Command {
   registerEventCommands(program);
   registerMessageCommands(program);
   registerPaymentCommands(program);
+  registerLifecycleCommands(program);
   registerSimulateCommands(program);
   registerProviderCommands(program);
   registerMigrateCommand(program);

@@ -2,12 +2,40 @@
 import { z } from 'zod';
 import { PROVIDER_PLUGINS } from '../../providers/index';
 import type { ProviderPlugin } from '../../providers/types';
+import { parseNodeList } from '../queue/redis-target';
 import { parseDuration } from './duration';
+import { parseEncryptionKey } from './encryption-key';
 import { loadProvidersConfig, type ProvidersConfig } from './provider-config';
+import { redisSettings } from './redis-settings';
 import { commaList, duration, emptyAsUndefined, schedule, url } from './setting-types';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy';
+
+export type { TrustProxy } from './trust-proxy';
 
 const DEFAULT_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h';
 
+const positiveInt = (fallback: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(fallback));
+
+// 32 bytes as base64 or hex; kept as the raw key.
+const encryptionKey = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return undefined;
+      const key = parseEncryptionKey(text);
+      if (key === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be 32 bytes, written as base64 (44 chars) or hex (64 chars)',
+        });
+        return z.NEVER;
+      }
+      return key;
+    }),
+);
 /** A duration where `0` (or `off`) turns the feature off: null. */
 const optionalDuration = (fallback: string) =>
   z.preprocess(
@@ -33,13 +61,27 @@ const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
   DATABASE_URL: z.preprocess(emptyAsUndefined, url(['postgres:', 'postgresql:']).optional()),
+  // false for PgBouncer in transaction pooling mode: no named server-side prepared statements.
+  DATABASE_PREPARED_STATEMENTS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('true')),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
-  REDIS_URL: z.preprocess(emptyAsUndefined, url(['redis:', 'rediss:']).optional()),
+  // One URL, or with REDIS_CLUSTER=true a comma list of cluster nodes (checked in loadConfig).
+  REDIS_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .trim()
+      .superRefine((text, ctx) => {
+        const parsed = parseNodeList(text);
+        if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+      })
+      .optional(),
+  ),
+  REDIS_CLUSTER: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
   QUEUE_PREFIX: z.preprocess(
     emptyAsUndefined,
     z
       .string()
-      .regex(/^[A-Za-z0-9_.-]+$/, 'only letters, digits, "_", "." and "-"')
+      .regex(/^[A-Za-z0-9_.{}-]+$/, 'only letters, digits, "_", ".", "-" and a {hash tag}')
       .default('ipn-gateway'),
   ),
   ROLE: z.preprocess(emptyAsUndefined, z.enum(['all', 'server', 'worker']).default('all')),
@@ -55,7 +97,6 @@ const envSchema = z.object({
   STORE_TIMEOUT: duration('5s'),
   MAX_BODY_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1024).default(262_144)),
   RECONCILE_INTERVAL: duration('30s'),
-  RETENTION: duration('90d'),
   SUBSCRIBER_DISABLE_AFTER: optionalDuration('5d'),
   ALERT_WEBHOOK_URL: z.preprocess(emptyAsUndefined, url(['https:', 'http:']).optional()),
   ALERT_WEBHOOK_SECRET: z.preprocess(
@@ -66,7 +107,30 @@ const envSchema = z.object({
       .optional(),
   ),
   PROVIDER_SILENCE_ALERT: optionalDuration('0'),
-  TRUST_PROXY: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
+  TRUST_PROXY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('false')
+      .transform((text, ctx) => {
+        const parsed = parseTrustProxy(text);
+        if (typeof parsed === 'string') {
+          ctx.addIssue({ code: 'custom', message: parsed });
+          return z.NEVER;
+        }
+        return parsed;
+      }),
+  ),
+  RETENTION: duration('90d'),
+  RETENTION_INTERVAL: duration('5m'),
+  ENCRYPTION_KEY: encryptionKey,
+  ENCRYPTION_KEY_PREVIOUS: encryptionKey,
+  HEADERS_TIMEOUT: duration('20s'),
+  REQUEST_TIMEOUT: duration('30s'),
+  KEEP_ALIVE_TIMEOUT: duration('5s'),
+  MAX_CONNECTIONS: positiveInt(10_000),
+  MAX_CONNECTIONS_PER_ADDRESS: positiveInt(256),
+  INGEST_BATCH_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1024).default(4_194_304)),
   LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -79,9 +143,16 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | null;
+  /** False behind a transaction-pooling PgBouncer: statements are sent unnamed, never prepared. */
+  databasePreparedStatements: boolean;
   dataDir: string;
-  /** Null when unset: the gateway then finds or starts a Redis itself. */
+  /**
+   * Null when unset: the gateway then finds or starts a Redis itself. In cluster mode this is the
+   * node list as one `cluster+redis://h1:7000,h2:7001` string (see src/queue/redis.ts), so every
+   * place that opens a connection from it gets a cluster client.
+   */
   redisUrl: string | null;
+  redisCluster: boolean;
   queuePrefix: string;
   role: Role;
   adminToken: string | null;
@@ -93,14 +164,31 @@ export interface Config {
   maxBodyBytes: number;
   storeTimeoutMs: number;
   reconcileIntervalMs: number;
-  /** How far back data is kept (and recover may reach). */
-  retentionMs: number;
   /** Auto-disable a subscriber that failed this long; null = never. */
   subscriberDisableAfterMs: number | null;
   alerts: { url: string; secret: string } | null;
   /** Alert when an enabled provider sent nothing this long; null = off. */
   providerSilenceAlertMs: number | null;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
+  /** How long messages, events, deliveries and attempts are kept (and how far back recover may reach). */
+  retentionMs: number;
+  /** How often the retention worker looks for expired rows. */
+  retentionIntervalMs: number;
+  encryption: {
+    /** The subscriber-secret key; null means "the one kept under DATA_DIR" (made on first start). */
+    key: Buffer | null;
+    /** During a key rotation: the old key, still accepted for decryption. */
+    previousKey: Buffer | null;
+  };
+  http: {
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    maxConnections: number;
+    maxConnectionsPerAddress: number;
+  };
+  /** Group commit: one ingest statement carries at most this many body bytes. */
+  ingestBatchBytes: number;
   logLevel: string;
 }
 
@@ -128,8 +216,17 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     parsed.success ? parsed.data.ACCOUNTS_FILE : undefined,
   );
   problems.push(...providerProblems);
+  // REDIS_URL, REDIS_CLUSTER and QUEUE_PREFIX are checked together (cluster mode needs all three).
+  const redis = parsed.success
+    ? redisSettings(parsed.data.REDIS_URL, parsed.data.REDIS_CLUSTER === 'true', parsed.data.QUEUE_PREFIX)
+    : { url: null, problems: [] };
+  problems.push(...redis.problems);
   if (parsed.success && parsed.data.ALERT_WEBHOOK_URL && !parsed.data.ALERT_WEBHOOK_SECRET) {
     problems.push('ALERT_WEBHOOK_SECRET: required when ALERT_WEBHOOK_URL is set (a whsec_ secret)');
+  }
+  // Node refuses to start a server whose header timeout is longer than its request timeout.
+  if (parsed.success && parsed.data.HEADERS_TIMEOUT > parsed.data.REQUEST_TIMEOUT) {
+    problems.push('HEADERS_TIMEOUT: must not be longer than REQUEST_TIMEOUT');
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const values = parsed.data;
@@ -139,7 +236,9 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     host: values.HOST,
     databaseUrl: values.DATABASE_URL ?? null,
     dataDir: values.DATA_DIR,
-    redisUrl: values.REDIS_URL ?? null,
+    databasePreparedStatements: values.DATABASE_PREPARED_STATEMENTS === 'true',
+    redisUrl: redis.url,
+    redisCluster: values.REDIS_CLUSTER === 'true',
     queuePrefix: values.QUEUE_PREFIX,
     role: values.ROLE,
     adminToken: values.ADMIN_TOKEN ?? null,
@@ -153,14 +252,24 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     maxBodyBytes: values.MAX_BODY_BYTES,
     storeTimeoutMs: values.STORE_TIMEOUT,
     reconcileIntervalMs: values.RECONCILE_INTERVAL,
-    retentionMs: values.RETENTION,
     subscriberDisableAfterMs: values.SUBSCRIBER_DISABLE_AFTER,
     alerts:
       values.ALERT_WEBHOOK_URL && values.ALERT_WEBHOOK_SECRET
         ? { url: values.ALERT_WEBHOOK_URL, secret: values.ALERT_WEBHOOK_SECRET }
         : null,
     providerSilenceAlertMs: values.PROVIDER_SILENCE_ALERT,
-    trustProxy: values.TRUST_PROXY === 'true',
+    trustProxy: values.TRUST_PROXY,
+    retentionMs: values.RETENTION,
+    retentionIntervalMs: values.RETENTION_INTERVAL,
+    encryption: { key: values.ENCRYPTION_KEY ?? null, previousKey: values.ENCRYPTION_KEY_PREVIOUS ?? null },
+    http: {
+      headersTimeoutMs: values.HEADERS_TIMEOUT,
+      requestTimeoutMs: values.REQUEST_TIMEOUT,
+      keepAliveTimeoutMs: values.KEEP_ALIVE_TIMEOUT,
+      maxConnections: values.MAX_CONNECTIONS,
+      maxConnectionsPerAddress: values.MAX_CONNECTIONS_PER_ADDRESS,
+    },
+    ingestBatchBytes: values.INGEST_BATCH_BYTES,
     logLevel: values.LOG_LEVEL,
   };
 }

@@ -18,7 +18,10 @@ export const duration = (fallback: string) =>
       .transform((text, ctx) => {
         const ms = parseDuration(text);
         if (ms === null || ms <= 0) {
-          ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 500ms, 15s, 5m or 2h` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${text}" is not a duration like 500ms, 15s, 5m, 2h or 90d`,
+          });
           return z.NEVER;
         }
         return ms;

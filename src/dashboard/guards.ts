@@ -6,7 +6,7 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { readForm } from './form';
 import { DASHBOARD_BASE, dashboardHref } from './paths';
-import { hasValidSession, type SessionKeys, sameSecret } from './session';
+import { type SessionKeys, type SessionStore, sameSecret, sessionOf } from './session';
 
 export const CSRF_FIELD = '_csrf';
 const MAX_FORM_BYTES = 64 * 1024;
@@ -39,10 +39,10 @@ export function formSizeGuard(): MiddlewareHandler {
 }
 
 /** Without a valid session cookie every page redirects to the login form. */
-export function sessionGuard(keys: SessionKeys): MiddlewareHandler {
+export function sessionGuard(sessions: SessionStore): MiddlewareHandler {
   return async (c, next) => {
     const path = relativePath(c.req.path);
-    if (PUBLIC_PATHS.has(path) || hasValidSession(c, keys)) return next();
+    if (PUBLIC_PATHS.has(path) || (await sessionOf(c, sessions)) !== null) return next();
     const back =
       c.req.method === 'GET' && path !== '/' ? `${c.req.path}${new URL(c.req.url).search}` : undefined;
     return c.redirect(dashboardHref('/login', { next: back }), 302);

@@ -8,16 +8,18 @@ import { AppError } from '../http/problem';
 import { registerAssets } from './assets';
 import type { DashboardContext, DashboardDeps } from './deps';
 import { csrfTokenGuard, formSizeGuard, originGuard, sessionGuard } from './guards';
+import { LoginThrottle } from './login-throttle';
 import { ErrorPage } from './pages/error';
 import { render } from './render';
 import { registerAuthRoutes } from './routes/auth-routes';
 import { registerDeliveryRoutes } from './routes/delivery-routes';
 import { registerEventRoutes } from './routes/event-routes';
+import { registerLifecycleRoutes } from './routes/lifecycle-routes';
 import { registerMessageRoutes } from './routes/message-routes';
 import { registerOverviewRoutes } from './routes/overview-routes';
 import { registerPaymentRoutes } from './routes/payment-routes';
 import { registerSubscriberRoutes } from './routes/subscriber-routes';
-import { hasValidSession, type SessionKeys, sessionKeys } from './session';
+import { currentSession, type SessionKeys, SessionStore, sessionKeys } from './session';
 import { errorMessage } from './subscriber-form';
 
 export type { DashboardDeps } from './deps';
@@ -31,7 +33,7 @@ const ERROR_TITLES: Record<number, string> = {
 };
 
 function errorPage(c: Context, keys: SessionKeys, status: ContentfulStatusCode, message: string) {
-  const csrf = hasValidSession(c, keys) ? keys.csrfToken : undefined;
+  const csrf = currentSession(c) ? keys.csrfToken : undefined;
   return render(
     c,
     ErrorPage({ title: ERROR_TITLES[status] ?? 'Something went wrong', message, csrf }),
@@ -41,7 +43,14 @@ function errorPage(c: Context, keys: SessionKeys, status: ContentfulStatusCode, 
 
 export function createDashboard(deps: DashboardDeps): Hono {
   const keys = sessionKeys(deps.adminToken);
-  const context: DashboardContext = { deps, keys, refreshSeconds: REFRESH_SECONDS };
+  const sessions = new SessionStore(deps.db);
+  const context: DashboardContext = {
+    deps,
+    keys,
+    sessions,
+    loginThrottle: new LoginThrottle(),
+    refreshSeconds: REFRESH_SECONDS,
+  };
   const app = new Hono();
 
   app.onError((error, c) => {
@@ -57,7 +66,7 @@ export function createDashboard(deps: DashboardDeps): Hono {
 
   app.use('*', originGuard());
   app.use('*', formSizeGuard());
-  app.use('*', sessionGuard(keys));
+  app.use('*', sessionGuard(sessions));
   app.use('*', csrfTokenGuard(keys));
   app.use('*', trimTrailingSlash()); // `/dashboard/events/` → `/dashboard/events`
 
@@ -69,6 +78,7 @@ export function createDashboard(deps: DashboardDeps): Hono {
   registerDeliveryRoutes(app, context);
   registerSubscriberRoutes(app, context);
   registerMessageRoutes(app, context);
+  registerLifecycleRoutes(app, context);
   app.all('*', (c) => errorPage(c, keys, 404, `There is no dashboard page at ${c.req.path}.`));
   return app;
 }

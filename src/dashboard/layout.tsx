@@ -3,7 +3,15 @@ import type { Child } from 'hono/jsx';
 import { CsrfField } from './components';
 import { DASHBOARD_BASE, dashboardHref } from './paths';
 
-export type Section = 'overview' | 'payments' | 'events' | 'deliveries' | 'subscribers' | 'messages';
+export type Section =
+  | 'overview'
+  | 'payments'
+  | 'events'
+  | 'deliveries'
+  | 'subscribers'
+  | 'messages'
+  | 'audit'
+  | 'erasures';
 
 const NAVIGATION: Array<[Section, string, string]> = [
   ['overview', 'Overview', '/'],
@@ -12,6 +20,8 @@ const NAVIGATION: Array<[Section, string, string]> = [
   ['deliveries', 'Deliveries', '/deliveries'],
   ['subscribers', 'Subscribers', '/subscribers'],
   ['messages', 'Messages', '/messages'],
+  ['audit', 'Audit log', '/audit-log'],
+  ['erasures', 'Erasure', '/erasures'],
 ];
 
 export interface Flash {

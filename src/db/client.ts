@@ -5,9 +5,9 @@ import path from 'node:path';
 import type { SQL } from 'drizzle-orm';
 import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { PROJECT_ROOT } from '../project-root';
+import { migrateInOneTransaction } from './migrate-postgres';
 import * as schema from './schema';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -69,11 +69,19 @@ export interface PostgresOptions {
   maxConnections?: number;
   /** Seconds; kept short so an unreachable database becomes a fast 503, not a hung provider. */
   connectTimeoutSeconds?: number;
+  /**
+   * False for a transaction-pooling PgBouncer: the next statement may run on another server
+   * connection, where a named prepared statement does not exist. Statements then go out unnamed
+   * (parse, bind and execute in one round trip), which any pooler passes through.
+   */
+  preparedStatements?: boolean;
 }
 
 export function openPostgres(options: PostgresOptions): DbHandle {
+  const prepare = options.preparedStatements ?? true;
   const client = postgres(options.url, {
     max: options.maxConnections ?? 10,
+    prepare, // also what drizzle's own queries get: postgres.js lets this setting win
     connect_timeout: options.connectTimeoutSeconds ?? 5,
     idle_timeout: 60,
     onnotice: () => {},
@@ -86,7 +94,7 @@ export function openPostgres(options: PostgresOptions): DbHandle {
     params: readonly unknown[],
     options: QueryOptions = {},
   ): Promise<T[]> {
-    const pending = client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true });
+    const pending = client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare });
     const result = await withTimeout(
       pending.then((rows) => rows),
       options.timeoutMs,
@@ -105,11 +113,14 @@ export function openPostgres(options: PostgresOptions): DbHandle {
       return query(compiled.sql, compiled.params, options);
     },
     async migrate() {
-      const migrationClient = postgres(options.url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+      const migrationClient = postgres(options.url, {
+        max: 1,
+        prepare,
+        onnotice: () => {},
+        connect_timeout: 10,
+      });
       try {
-        await migrationClient`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
-        await migratePostgres(drizzlePostgres(migrationClient), { migrationsFolder: MIGRATIONS_FOLDER });
-        await migrationClient`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
+        await migrateInOneTransaction(migrationClient, MIGRATIONS_FOLDER, MIGRATION_LOCK_ID);
       } finally {
         await migrationClient.end({ timeout: 5 });
       }

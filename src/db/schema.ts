@@ -44,6 +44,8 @@ export const inboundMessages = pgTable(
     nextVerifyAt: timestamptz('next_verify_at'),
     verifyError: text('verify_error'),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    /** Set when an erasure request removed its raw bytes. */
+    erasedAt: timestamptz('erased_at'),
   },
   // Few indexes on purpose: every one is written on the ingest path. Most messages are verified,
   // so only the others are indexed by status (operators look for rejected, invalid, pending).
@@ -80,6 +82,8 @@ export const events = pgTable(
     paymentTransactionId: text('payment_transaction_id'),
     /** Stored but never delivered: it would have moved its payment back or repeated its state. */
     superseded: boolean('superseded').notNull().default(false),
+    /** Set when an erasure request removed its customer and raw fields. */
+    erasedAt: timestamptz('erased_at'),
   },
   (table) => [
     uniqueIndex('events_provider_key_uq').on(table.provider, table.idempotencyKey),
@@ -247,3 +251,25 @@ export const alerts = pgTable(
   },
   (table) => [index('alerts_due_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`)],
 );
+
+/** Signed-in dashboard browsers; the id is the SHA-256 of the cookie, never the cookie itself. */
+export const dashboardSessions = pgTable(
+  'dashboard_sessions',
+  {
+    id: text('id').primaryKey(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    expiresAt: timestamptz('expires_at').notNull(),
+  },
+  (table) => [index('dashboard_sessions_expires_idx').on(table.expiresAt)],
+);
+
+/** Admin actions: who (API token or dashboard session), what, on which object. */
+export const auditLog = pgTable('audit_log', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  at: timestamptz('at').notNull().defaultNow(),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  target: text('target'),
+  requestId: text('request_id'),
+  details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+});

@@ -9,6 +9,7 @@ import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
 import type { JobDispatcher } from '../queue/dispatcher';
 import { type DeliveryJob, deliveryJob } from '../queue/jobs';
+import { type SecretBox, SecretDecryptError } from '../secrets/secret-box';
 import { Batcher } from './batcher';
 import {
   type AttemptRecord,
@@ -36,6 +37,8 @@ export interface DeliveryWorkerDeps {
   logger: Logger;
   dispatcher: JobDispatcher;
   sender: HttpSender;
+  /** Opens the stored (encrypted) subscriber secrets; cached per stored value. */
+  secrets: SecretBox;
   timeoutMs: number;
   retryScheduleMs: number[];
   /** Lease on a claimed delivery; must comfortably outlast one attempt and its record. */
@@ -45,15 +48,15 @@ export interface DeliveryWorkerDeps {
   onAttempt?: AttemptObserver;
 }
 
-export function requestFor(delivery: ClaimedDelivery, now: Date) {
+export function requestFor(delivery: ClaimedDelivery, now: Date, box: SecretBox) {
   const raw = delivery.format === 'raw' && delivery.rawBody !== null;
   const body = raw ? (delivery.rawBody as Buffer) : delivery.eventBody;
   const contentType = raw
     ? (delivery.rawContentType ?? 'application/x-www-form-urlencoded')
     : 'application/json';
   const secrets = {
-    current: delivery.secret,
-    previous: delivery.previousSecret,
+    current: box.open(delivery.secret),
+    previous: delivery.previousSecret === null ? null : box.open(delivery.previousSecret),
     previousExpiresAt: delivery.previousSecretExpiresAt,
   };
   return {
@@ -153,16 +156,32 @@ export class DeliveryWorker {
     }
   }
 
-  private async send(delivery: ClaimedDelivery, trigger: AttemptRecord['trigger'], dispatcher?: Dispatcher) {
-    const startedAt = new Date();
-    const { body, headers } = requestFor(delivery, startedAt);
-    const result = await this.deps.sender.send({
+  /** A secret that cannot be opened (wrong ENCRYPTION_KEY) is a failed attempt, not a crash. */
+  private async sendSigned(
+    delivery: ClaimedDelivery,
+    startedAt: Date,
+    dispatcher: Dispatcher | undefined,
+  ): Promise<SendResult> {
+    let request: ReturnType<typeof requestFor>;
+    try {
+      request = requestFor(delivery, startedAt, this.deps.secrets);
+    } catch (error) {
+      if (!(error instanceof SecretDecryptError)) throw error;
+      this.deps.logger.error({ deliveryId: delivery.id, err: error }, 'cannot sign a delivery');
+      return { ok: false, error: error.message, durationMs: 0 };
+    }
+    return this.deps.sender.send({
       url: delivery.url,
-      body,
-      headers,
+      body: request.body,
+      headers: request.headers,
       timeoutMs: this.deps.timeoutMs,
       dispatcher,
     });
+  }
+
+  private async send(delivery: ClaimedDelivery, trigger: AttemptRecord['trigger'], dispatcher?: Dispatcher) {
+    const startedAt = new Date();
+    const result = await this.sendSigned(delivery, startedAt, dispatcher);
     const number = delivery.attemptCount + 1;
     const failure = failureText(result);
     const decision =

@@ -8,12 +8,11 @@
 // rebuilt (new origin or rate limit) to match.
 import { type Job, Worker } from 'bullmq';
 import { sql } from 'drizzle-orm';
-import type { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import type { DbHandle } from '../db/client';
 import type { Logger } from '../logger';
 import { type DeliveryJob, deliveryJobSchema, deliveryQueueName } from '../queue/jobs';
-import { createWorkerConnection } from '../queue/redis';
+import { createWorkerConnection, type RedisConnection } from '../queue/redis';
 
 const REFRESH_MS = 1000;
 // The limiter counts jobs as they start; a request reaches the subscriber a few milliseconds
@@ -43,7 +42,7 @@ interface Lane {
   config: LaneConfig;
   worker: Worker;
   pool: Pool;
-  connection: Redis;
+  connection: RedisConnection;
 }
 
 const sameConfig = (a: LaneConfig, b: LaneConfig) => a.origin === b.origin && a.rateLimit === b.rateLimit;

@@ -1,10 +1,10 @@
 // Thin routes: read the bytes, hand them to ingest(), map the outcome to the provider's answer.
-import { getConnInfo } from '@hono/node-server/conninfo';
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type IngestDeps, ingest } from '../ingest/ingest';
 import type { MountedEndpoint, ProviderInstance } from '../providers/provider-instances';
+import { type ClientAddressResolver, clientAddressOf } from './client-address';
 import { problemResponse } from './problem';
 import { readBodyCapped } from './read-body';
 
@@ -18,28 +18,16 @@ function storableHeaders(request: Request): Record<string, string> {
   return headers;
 }
 
-function remoteAddress(c: Context, trustProxy: boolean): string | null {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  try {
-    return getConnInfo(c).remote.address ?? null;
-  } catch {
-    return null;
-  }
-}
-
 export interface IngestRouteOptions {
   deps: IngestDeps;
   providers: ProviderInstance[];
-  trustProxy: boolean;
+  clientAddress: ClientAddressResolver;
 }
 
 export function ingestRoutes({
   deps,
   providers,
-  trustProxy,
+  clientAddress,
 }: IngestRouteOptions): Hono<{ Variables: RequestIdVariables }> {
   const app = new Hono<{ Variables: RequestIdVariables }>();
   const mount = (provider: ProviderInstance, endpoint: MountedEndpoint) => {
@@ -56,7 +44,7 @@ export function ingestRoutes({
         declaredBytes: read.ok ? undefined : read.declaredBytes,
         contentType: c.req.header('content-type') ?? null,
         headers: storableHeaders(c.req.raw),
-        remoteAddr: remoteAddress(c, trustProxy),
+        remoteAddr: clientAddressOf(c, clientAddress),
         receivedAt,
         requestId: c.get('requestId'),
       });

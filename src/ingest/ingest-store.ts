@@ -12,6 +12,8 @@ import {
 import { GroupCommit } from './group-commit';
 import { type InboundRecord, type NewEvent, type StoreResult, storeRejected } from './message-store';
 
+const DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
+
 export class IngestStore {
   private readonly accepted: GroupCommit<AcceptedItem, StoreResult>;
   private readonly deferred: GroupCommit<DeferredItem, StoreResult>;
@@ -19,9 +21,21 @@ export class IngestStore {
   constructor(
     private readonly db: DbHandle,
     private readonly timeoutMs: number,
+    /** Body bytes one group-commit statement may carry (bodies travel as one base64 parameter). */
+    maxBatchBytes = DEFAULT_BATCH_BYTES,
   ) {
-    this.accepted = new GroupCommit((items, since) => storeAcceptedBatch(db, items, this.left(since)));
-    this.deferred = new GroupCommit((items, since) => storeDeferredBatch(db, items, this.left(since)));
+    const limits = {
+      maxWeight: maxBatchBytes,
+      weigh: (item: { record: InboundRecord }) => item.record.rawBody.length,
+    };
+    this.accepted = new GroupCommit<AcceptedItem, StoreResult>(
+      (items, since) => storeAcceptedBatch(db, items, this.left(since)),
+      limits,
+    );
+    this.deferred = new GroupCommit<DeferredItem, StoreResult>(
+      (items, since) => storeDeferredBatch(db, items, this.left(since)),
+      limits,
+    );
   }
 
   /** The store timeout counts from when the oldest message of a batch was submitted. */

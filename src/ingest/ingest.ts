@@ -32,7 +32,7 @@ export interface InboundHttpMessage {
 /** What the HTTP layer sends: the provider's own answer, or a problem for errors. */
 export type IngestAnswer =
   | { kind: 'provider'; response: ProviderResponse }
-  | { kind: 'problem'; status: 400 | 413 | 500 | 503; detail: string };
+  | { kind: 'problem'; status: 400 | 413 | 503; detail: string };
 
 export interface IngestOutcome {
   answer: IngestAnswer;
@@ -164,7 +164,9 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
     if (decision instanceof Error) {
       logger.error({ ...context, err: decision }, 'provider plugin failed on a message');
       const reason = `internal error while reading the message: ${decision.message}`;
-      answer = { kind: 'problem', status: 500, detail: 'the message was stored but could not be processed' };
+      // Still a 4xx (docs/contract.md section 10: provider traffic never gets a 5xx); providers
+      // resend either way, and the stored rejection and the error log say what went wrong.
+      answer = { kind: 'problem', status: 400, detail: 'the message was stored but could not be read' };
       store = () => ingestStore.storeRejected(record, reason, null);
     } else {
       switch (decision.outcome) {

@@ -2,9 +2,9 @@
 // (one addBulk per queue per tick, in chunks). A failed flush is only logged; the reconciler finds
 // the rows in PostgreSQL.
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import type { QueuedJob } from './jobs';
+import type { RedisConnection } from './redis';
 
 const CHUNK = 1000;
 
@@ -16,7 +16,7 @@ export class JobDispatcher {
   private lastWarnAt = 0;
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisConnection,
     private readonly prefix: string,
     private readonly logger: Logger,
   ) {}

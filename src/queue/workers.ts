@@ -1,7 +1,6 @@
 import { type Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
-import { createWorkerConnection } from './redis';
+import { createWorkerConnection, type RedisConnection } from './redis';
 
 export interface WorkerSpec<T> {
   /** The BullMQ queue name. */
@@ -33,7 +32,7 @@ export function startWorkers(
   specs: WorkerSpec<unknown>[],
   logger: Logger,
 ): WorkerPool {
-  const connections: Redis[] = [];
+  const connections: RedisConnection[] = [];
   // Tracked here, not through BullMQ: its close() never settles while Redis is unreachable.
   const inFlight = new Set<Promise<void>>();
   const workers = specs.map((spec) => {

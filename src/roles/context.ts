@@ -1,10 +1,11 @@
-import type { Redis } from 'ioredis';
 import type { Config } from '../config/config';
 import type { DbHandle } from '../db/client';
 import type { Logger } from '../logger';
 import type { GatewayMetrics, QueueCounts } from '../metrics/metrics';
 import type { ProviderInstance } from '../providers/provider-instances';
 import type { JobDispatcher } from '../queue/dispatcher';
+import type { RedisConnection } from '../queue/redis';
+import type { SecretBox } from '../secrets/secret-box';
 import type { NetworkClient } from '../verify/network-client';
 
 /** What every role of a gateway process shares, built once by the composition root. */
@@ -17,9 +18,13 @@ export interface GatewayContext {
   /** Sends (and caches) the network requests of provider checks. */
   network: NetworkClient;
   adminToken: string;
+  /** Subscriber secrets at rest (ENCRYPTION_KEY). */
+  secrets: SecretBox;
+  /** Configuration warnings, shown on the dashboard overview. */
+  warnings: string[];
   redisUrl: string;
   /** The producer connection, also used for readiness checks. */
-  producer: Redis;
+  producer: RedisConnection;
   dispatcher: JobDispatcher;
   metrics: GatewayMetrics;
   queueCounts(): Promise<QueueCounts>;

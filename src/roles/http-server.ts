@@ -1,9 +1,12 @@
 // ROLE server (or all): provider endpoints, admin API, dashboard and operations endpoints.
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { createAdminApi } from '../api/index';
 import { createDashboard } from '../dashboard/index';
 import { createApp } from '../http/app';
+import { clientAddressResolver } from '../http/client-address';
+import { applyConnectionLimits, serverTimeoutOptions } from '../http/connection-limits';
 import { ingestRoutes } from '../http/ingest-routes';
 import { opsRoutes } from '../http/ops-routes';
 import type { FollowUps } from '../ingest/ingest';
@@ -24,7 +27,8 @@ export interface HttpServerRole {
 }
 
 function buildApp(context: GatewayContext) {
-  const { config, db, logger, dispatcher, metrics, providers, adminToken, producer, network } = context;
+  const { config, db, logger, dispatcher, metrics, providers, adminToken, producer, network, secrets } =
+    context;
   const providerIds = config.providerConfig.known.map((plugin) => plugin.id);
   const firstChecks = new FirstChecks(dispatcher);
   const followUps: FollowUps = {
@@ -42,11 +46,13 @@ function buildApp(context: GatewayContext) {
     })),
   );
 
+  const clientAddress = clientAddressResolver(config.trustProxy);
   const operations = subscriberOperations({
     db,
     dispatcher,
     timeoutMs: config.delivery.timeoutMs,
     retentionMs: config.retentionMs,
+    secrets,
   });
   const app = createApp(logger);
   app.route(
@@ -63,7 +69,7 @@ function buildApp(context: GatewayContext) {
     '/',
     ingestRoutes({
       deps: {
-        store: new IngestStore(db, config.storeTimeoutMs),
+        store: new IngestStore(db, config.storeTimeoutMs, config.ingestBatchBytes),
         checkNow: (instance, message) =>
           instance.verifier
             ? runCheck(instance.verifier, { ...message, account: instance.account }, network, {
@@ -76,21 +82,24 @@ function buildApp(context: GatewayContext) {
         metrics,
       },
       providers,
-      trustProxy: config.trustProxy,
+      clientAddress,
     }),
   );
-  app.route('/api', createAdminApi({ db, dispatcher, adminToken, logger, providerIds, operations }));
+  app.route('/api', createAdminApi({ db, dispatcher, adminToken, secrets, logger, providerIds, operations }));
   app.route(
     '/dashboard',
     createDashboard({
       db,
       dispatcher,
       adminToken,
+      secrets,
       logger,
       providerIds,
       endpoints,
       queueCounts: context.queueCounts,
       metrics,
+      clientAddress,
+      warnings: context.warnings,
       operations,
     }),
   );
@@ -102,7 +111,12 @@ export function startHttpServer(context: GatewayContext): Promise<HttpServerRole
   const { app, operations } = buildApp(context);
   return new Promise((resolve) => {
     const server: ServerType = serve(
-      { fetch: app.fetch, port: config.port, hostname: config.host },
+      {
+        fetch: app.fetch,
+        port: config.port,
+        hostname: config.host,
+        serverOptions: serverTimeoutOptions(config.http),
+      },
       (info: AddressInfo) => {
         const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
         resolve({
@@ -116,6 +130,9 @@ export function startHttpServer(context: GatewayContext): Promise<HttpServerRole
           },
         });
       },
+    );
+    applyConnectionLimits(server as Server, config.http, (count) =>
+      context.logger.warn({ count }, 'connections refused: too many open at once from one address'),
     );
   });
 }

@@ -77,6 +77,7 @@ export async function startWorkerRole(context: GatewayContext): Promise<WorkerRo
     logger,
     dispatcher,
     sender,
+    secrets: context.secrets,
     timeoutMs: config.delivery.timeoutMs,
     retryScheduleMs: config.delivery.retryScheduleMs,
     leaseMs,

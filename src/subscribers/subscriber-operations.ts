@@ -8,6 +8,7 @@ import { recoverDeliveries } from '../delivery/delivery-commands';
 import { HttpSender } from '../delivery/http-sender';
 import { AppError } from '../http/problem';
 import type { JobDispatcher } from '../queue/dispatcher';
+import type { SecretBox } from '../secrets/secret-box';
 import { type PingResult, pingSubscriber } from './subscriber-ping';
 
 export interface SubscriberOperations {
@@ -24,12 +25,14 @@ export interface SubscriberOperationDeps {
   /** DELIVERY_TIMEOUT, also for pings. */
   timeoutMs: number;
   retentionMs: number;
+  /** Opens the sealed signing secrets a ping is signed with. */
+  secrets: SecretBox;
 }
 
 export function subscriberOperations(deps: SubscriberOperationDeps): SubscriberOperations {
   const sender = new HttpSender(4);
   return {
-    ping: (id) => pingSubscriber(deps.db, sender, id, deps.timeoutMs),
+    ping: (id) => pingSubscriber(deps.db, sender, deps.secrets, id, deps.timeoutMs),
     async recover(id, since, until) {
       if (since.getTime() < Date.now() - deps.retentionMs) {
         throw new AppError(422, 'invalid request body', {

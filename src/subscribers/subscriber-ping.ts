@@ -8,6 +8,7 @@ import type { HttpSender } from '../delivery/http-sender';
 import { webhookHeaders } from '../delivery/signer';
 import { formatTimestamp } from '../events/event-body';
 import { newId } from '../ids';
+import { type SecretBox, SecretDecryptError } from '../secrets/secret-box';
 
 export interface PingResult {
   status_code: number | null;
@@ -33,6 +34,7 @@ export function pingBody(id: string, now: Date): string {
 export async function pingSubscriber(
   handle: DbHandle,
   sender: HttpSender,
+  box: SecretBox,
   subscriberId: string,
   timeoutMs: number,
 ): Promise<PingResult | null> {
@@ -44,11 +46,18 @@ export async function pingSubscriber(
   const now = new Date();
   const id = newId('evt');
   const body = pingBody(id, now);
-  const secrets = {
-    current: row.secret,
-    previous: row.previousSecret,
-    previousExpiresAt: row.previousSecretExpiresAt,
-  };
+  let secrets: { current: string; previous: string | null; previousExpiresAt: Date | null };
+  try {
+    secrets = {
+      current: box.open(row.secret),
+      previous: row.previousSecret === null ? null : box.open(row.previousSecret),
+      previousExpiresAt: row.previousSecretExpiresAt,
+    };
+  } catch (error) {
+    // Sealed under a key this process lacks: say so instead of failing the request.
+    if (!(error instanceof SecretDecryptError)) throw error;
+    return { status_code: null, duration_ms: 0, error: error.message, response_body: null };
+  }
   const result = await sender.send({
     url: row.url,
     body,

@@ -6,6 +6,7 @@ import { subscribers } from '../db/schema';
 import { parkSubscriberDeliveries } from '../delivery/delivery-store';
 import { AppError } from '../http/problem';
 import { newId } from '../ids';
+import type { SecretBox } from '../secrets/secret-box';
 import { generateSecret, PREVIOUS_SECRET_GRACE_HOURS } from './secrets';
 import {
   type SubscriberFormat,
@@ -98,9 +99,11 @@ async function assertRoomForOneMoreEnabled(tx: Transaction, exceptId: string | n
 
 export async function createSubscriber(
   handle: DbHandle,
+  box: SecretBox,
   input: NewSubscriber,
   knownProviderIds: readonly string[],
 ): Promise<CreatedSubscriber> {
+  const secret = generateSecret();
   assertKnownProviders(input.providers, knownProviderIds);
   return handle.db.transaction(async (tx) => {
     await lockEnabledLimit(tx);
@@ -121,11 +124,11 @@ export async function createSubscriber(
         rateLimit: input.rate_limit ?? null,
         ordering: input.ordering ?? 'none',
         disabledReason: input.enabled ? null : 'manual',
-        secret: generateSecret(),
+        secret: box.seal(secret),
       })
       .returning();
     if (!row) throw new Error('insert returned no row');
-    return { ...toSubscriberView(row), secret: row.secret };
+    return { ...toSubscriberView(row), secret };
   });
 }
 
@@ -191,17 +194,22 @@ export async function deleteSubscriber(handle: DbHandle, id: string): Promise<vo
 }
 
 /** New secret now; the old one stays valid for signing during the grace period. */
-export async function rotateSubscriberSecret(handle: DbHandle, id: string): Promise<RotatedSecret> {
+export async function rotateSubscriberSecret(
+  handle: DbHandle,
+  box: SecretBox,
+  id: string,
+): Promise<RotatedSecret> {
+  const secret = generateSecret();
   const [row] = await handle.db
     .update(subscribers)
     .set({
       previousSecret: sql`${subscribers.secret}`,
       previousSecretExpiresAt: sql`now() + make_interval(hours => ${PREVIOUS_SECRET_GRACE_HOURS})`,
-      secret: generateSecret(),
+      secret: box.seal(secret),
       updatedAt: sql`now()`,
     })
     .where(and(eq(subscribers.id, id), isNull(subscribers.deletedAt)))
-    .returning({ secret: subscribers.secret, expiresAt: subscribers.previousSecretExpiresAt });
+    .returning({ expiresAt: subscribers.previousSecretExpiresAt });
   if (!row?.expiresAt) throw notFound(id);
-  return { secret: row.secret, previous_secret_expires_at: row.expiresAt.toISOString() };
+  return { secret, previous_secret_expires_at: row.expiresAt.toISOString() };
 }

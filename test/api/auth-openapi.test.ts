@@ -96,6 +96,8 @@ describe('admin API authentication and OpenAPI document', () => {
         '/subscribers/{id}/rotate-secret',
         '/subscribers/{id}/secret',
         '/subscribers/{id}/test',
+        '/erasures',
+        '/audit-log',
       ].sort(),
     );
     expect(Object.keys(document.paths['/subscribers/{id}']).sort()).toEqual(['delete', 'get', 'patch']);

@@ -292,7 +292,11 @@ describe('admin API: subscribers', () => {
       const [row] = await database.handle.rows<{ secret: string; previous_secret: string }>(
         sql`select secret, previous_secret from subscribers where id = ${created.id}`,
       );
-      expect(row).toEqual({ secret: rotated.body.secret, previous_secret: created.secret });
+      // At rest both are sealed (ENCRYPTION_KEY), never the plaintext.
+      expect(row?.secret).toMatch(/^enc:v1:[0-9a-f]{8}:/);
+      expect(row?.previous_secret).toMatch(/^enc:v1:[0-9a-f]{8}:/);
+      expect(JSON.stringify(row)).not.toContain(rotated.body.secret.slice(6));
+      expect(JSON.stringify(row)).not.toContain(created.secret.slice(6));
     });
 
     it('hides a previous secret once it has expired', async () => {

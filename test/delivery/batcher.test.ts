@@ -31,4 +31,21 @@ describe('group commit batcher', () => {
       'rejected',
     ]);
   });
+
+  it('splits batches by total weight (ingest: body bytes)', async () => {
+    const batches: number[][] = [];
+    const batcher = new Batcher<number, number>(
+      async (inputs) => {
+        batches.push(inputs);
+        return inputs;
+      },
+      { maxBatch: 100, maxWeight: 10, weigh: (input) => input },
+    );
+    await Promise.all([4, 4, 4, 9, 1, 12, 2].map((input) => batcher.submit(input)));
+    // 4+4 (+4 would pass 10), 4 (+9 would), 9+1 (reaches 10), 12 alone (over the cap by itself), 2
+    expect(batches).toEqual([[4, 4], [4], [9, 1], [12], [2]]);
+    for (const batch of batches) {
+      if (batch.length > 1) expect(batch.reduce((sum, x) => sum + x, 0)).toBeLessThanOrEqual(10);
+    }
+  });
 });

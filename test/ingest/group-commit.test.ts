@@ -29,7 +29,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 describe('GroupCommit', () => {
   it('holds what arrives while the slots are busy and sends it as one batch', async () => {
     const { calls, run } = controlledRun();
-    const group = new GroupCommit(run, 2);
+    const group = new GroupCommit(run, { maxInFlight: 2 });
     const first = group.submit(1);
     await tick();
     const second = group.submit(2);
@@ -56,7 +56,7 @@ describe('GroupCommit', () => {
 
   it('rejects only the callers of a failed statement, and keeps going', async () => {
     const { calls, run } = controlledRun();
-    const group = new GroupCommit(run, 1);
+    const group = new GroupCommit(run, { maxInFlight: 1 });
     const failing = group.submit(1);
     await tick();
     const later = group.submit(2);
@@ -70,18 +70,21 @@ describe('GroupCommit', () => {
 
   it('turns a statement that throws before starting into a rejection of its callers', async () => {
     let attempts = 0;
-    const group = new GroupCommit<number, number>((inputs) => {
-      attempts++;
-      if (attempts === 1) throw new Error('no time left');
-      return Promise.resolve(inputs);
-    }, 1);
+    const group = new GroupCommit<number, number>(
+      (inputs) => {
+        attempts++;
+        if (attempts === 1) throw new Error('no time left');
+        return Promise.resolve(inputs);
+      },
+      { maxInFlight: 1 },
+    );
     await expect(group.submit(1)).rejects.toThrow('no time left');
     await expect(group.submit(2)).resolves.toBe(2);
   });
 
   it('tells the statement when its oldest caller arrived', async () => {
     const { calls, run } = controlledRun();
-    const group = new GroupCommit(run, 1);
+    const group = new GroupCommit(run, { maxInFlight: 1 });
     const before = performance.now();
     const first = group.submit(1);
     await tick();
@@ -93,5 +96,24 @@ describe('GroupCommit', () => {
     expect(calls[1]?.since).toBeGreaterThan(calls[0]?.since ?? Number.POSITIVE_INFINITY);
     calls[1]?.finish();
     await second;
+  });
+});
+
+describe('GroupCommit weight cap', () => {
+  it('splits what waited into statements of at most maxWeight, a heavier input alone', async () => {
+    const { calls, run } = controlledRun();
+    const group = new GroupCommit(run, { maxInFlight: 1, maxWeight: 10, weigh: (input: number) => input });
+    const first = group.submit(1);
+    await tick();
+    const waiting = [4, 5, 3, 12, 2].map((input) => group.submit(input));
+    await tick();
+    calls[0]?.finish();
+    await first;
+    for (let index = 1; index < 5; index++) {
+      await tick();
+      calls[index]?.finish();
+    }
+    await Promise.all(waiting);
+    expect(calls.map((call) => call.inputs)).toEqual([[1], [4, 5], [3], [12], [2]]);
   });
 });

@@ -1,4 +1,4 @@
-// drizzle/0004_payments.sql on a database that already holds events: payments are built from
+// drizzle/0003_payments.sql on a database that already holds events: payments are built from
 // them, refunds summed exactly, and earlier events stay delivered (superseded = false).
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -33,7 +33,7 @@ const body = (data: Record<string, unknown>, raw: Record<string, string> = {}) =
     raw,
   });
 
-describe('migration 0004 on a populated database', () => {
+describe('migration 0003 (payments) on a populated database', () => {
   const name = `ipn_migration_${randomBytes(4).toString('hex')}`;
   let sql: postgres.Sql;
 
@@ -44,7 +44,7 @@ describe('migration 0004 on a populated database', () => {
       entries: JournalEntry[];
     };
     // Every migration the journal applies before this one, in journal order.
-    const before = journal.entries.findIndex((entry) => entry.tag === '0004_payments');
+    const before = journal.entries.findIndex((entry) => entry.tag === '0003_payments');
     for (const entry of journal.entries.slice(0, before)) await apply(sql, entry.tag);
     const rows = [
       [
@@ -91,7 +91,7 @@ describe('migration 0004 on a populated database', () => {
         values (${id}, ${provider}, ${type}, ${id}, true, now(), now(), ${`msg_${id.slice(4)}`}, ${transactionId},
                 'INV-1', ${eventBody})`;
     }
-    await apply(sql, '0004_payments');
+    await apply(sql, '0003_payments');
   });
   afterAll(async () => {
     await sql?.end({ timeout: 5 });

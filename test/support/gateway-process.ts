@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TEST_ADMIN_TOKEN, TWOCHECKOUT_TEST_KEY } from './gateway';
+import { TEST_ADMIN_TOKEN, TEST_ENCRYPTION_KEY, TWOCHECKOUT_TEST_KEY } from './gateway';
 
 export interface GatewayProcess {
   child: ChildProcess;
@@ -30,6 +30,8 @@ export async function spawnGateway(
       PORT: '0',
       HOST: '127.0.0.1',
       ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      // Processes sharing a database must share the key that seals subscriber secrets.
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
       TWOCHECKOUT_SECRET_KEY: TWOCHECKOUT_TEST_KEY,
       DATA_DIR: mkdtempSync(path.join(tmpdir(), 'ipn-gateway-proc-')),
       LOG_LEVEL: 'warn',

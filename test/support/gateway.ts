@@ -5,11 +5,12 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { type Config, type LoadConfigOptions, loadConfig } from '../../src/config/config';
 import { type Gateway, startGateway } from '../../src/gateway';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import type { TestDatabase } from './database';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const TWOCHECKOUT_TEST_KEY = 'AABBCCDDEEFF';
+export const TEST_ENCRYPTION_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export function testQueuePrefix(): string {
@@ -32,6 +33,8 @@ export function testConfig(
       REDIS_URL,
       QUEUE_PREFIX: testQueuePrefix(),
       ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      // Shared with spawned gateway processes, which read subscriber secrets sealed by this one.
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
       TWOCHECKOUT_SECRET_KEY: TWOCHECKOUT_TEST_KEY,
       PAYPAL_VERIFY_URL: 'http://127.0.0.1:9/unused',
       PAYPAL_VERIFY_RETRY_SCHEDULE: '50ms',
@@ -52,9 +55,13 @@ export interface TestGateway extends Gateway {
   close(): Promise<void>;
 }
 
-export async function startTestGateway(config: Config, database?: TestDatabase): Promise<TestGateway> {
+export async function startTestGateway(
+  config: Config,
+  database?: TestDatabase,
+  logger?: Logger,
+): Promise<TestGateway> {
   const gateway = await startGateway(config, {
-    logger: createLogger(config.logLevel),
+    logger: logger ?? createLogger(config.logLevel),
     db: database?.handle,
   });
   if (!gateway.url) throw new Error('test gateway must serve HTTP');

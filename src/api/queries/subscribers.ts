@@ -2,6 +2,7 @@
 import { and, desc, eq, isNull, lt } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client';
 import { subscribers } from '../../db/schema';
+import type { SecretBox } from '../../secrets/secret-box';
 import { type SubscriberView, toSubscriberView } from '../../subscribers/subscriber-view';
 import { type Page, type PageRequest, toPage } from './page';
 
@@ -34,7 +35,11 @@ export async function getSubscriber(handle: DbHandle, id: string): Promise<Subsc
 }
 
 /** An expired previous secret no longer signs anything, so it is not shown. */
-export async function getSubscriberSecrets(handle: DbHandle, id: string): Promise<SubscriberSecrets | null> {
+export async function getSubscriberSecrets(
+  handle: DbHandle,
+  box: SecretBox,
+  id: string,
+): Promise<SubscriberSecrets | null> {
   const [row] = await handle.db
     .select({
       secret: subscribers.secret,
@@ -49,8 +54,8 @@ export async function getSubscriberSecrets(handle: DbHandle, id: string): Promis
     row.previousSecretExpiresAt !== null &&
     row.previousSecretExpiresAt.getTime() > Date.now();
   return {
-    secret: row.secret,
-    previous_secret: previousValid ? row.previousSecret : null,
+    secret: box.open(row.secret),
+    previous_secret: previousValid && row.previousSecret !== null ? box.open(row.previousSecret) : null,
     previous_secret_expires_at: previousValid ? (row.previousSecretExpiresAt?.toISOString() ?? null) : null,
   };
 }

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { API_ACTOR, recordAudit, requestIdOf } from '../../audit/audit-log';
 import { BULK_RETRY_LIMIT, retryDelivery, retryFailedDeliveries } from '../../delivery/delivery-commands';
 import { AppError } from '../../http/problem';
 import type { AdminApiDeps } from '../deps';
@@ -101,6 +102,17 @@ export function registerDeliveryRoutes(api: OpenAPIHono, deps: AdminApiDeps): vo
       since: new Date(body.since),
       until: body.until === undefined ? undefined : new Date(body.until),
     });
+    await recordAudit(
+      deps.db,
+      {
+        actor: API_ACTOR,
+        action: 'delivery.retry_failed',
+        target: body.subscriber_id,
+        requestId: requestIdOf(c),
+        details: { count: deliveryIds.length, since: body.since, until: body.until ?? null },
+      },
+      deps.logger,
+    );
     return c.json({ count: deliveryIds.length, delivery_ids: deliveryIds }, 202);
   });
 
@@ -111,6 +123,11 @@ export function registerDeliveryRoutes(api: OpenAPIHono, deps: AdminApiDeps): vo
     if (result.outcome === 'in_flight') {
       throw new AppError(409, `an attempt of delivery ${id} is in flight; retry when it has finished`);
     }
+    await recordAudit(
+      deps.db,
+      { actor: API_ACTOR, action: 'delivery.retry', target: id, requestId: requestIdOf(c) },
+      deps.logger,
+    );
     return c.json({ id, status: 'pending' as const, attempt: result.attempt }, 202);
   });
 }

@@ -1,4 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { API_ACTOR, recordAudit, requestIdOf } from '../../audit/audit-log';
 import { AppError } from '../../http/problem';
 import {
   createSubscriber,
@@ -157,8 +159,16 @@ const testRoute = createRoute({
 });
 
 export function registerSubscriberRoutes(api: OpenAPIHono, deps: AdminApiDeps): void {
+  const audit = (c: Context, action: string, target: string, details?: Record<string, unknown>) =>
+    recordAudit(
+      deps.db,
+      { actor: API_ACTOR, action, target, requestId: requestIdOf(c), details },
+      deps.logger,
+    );
+
   api.openapi(createSubscriberRoute, async (c) => {
-    const created = await createSubscriber(deps.db, c.req.valid('json'), deps.providerIds);
+    const created = await createSubscriber(deps.db, deps.secrets, c.req.valid('json'), deps.providerIds);
+    await audit(c, 'subscriber.create', created.id, { url: created.url, enabled: created.enabled });
     return c.json(created, 201);
   });
 
@@ -176,24 +186,31 @@ export function registerSubscriberRoutes(api: OpenAPIHono, deps: AdminApiDeps): 
 
   api.openapi(getSecretRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const secrets = await getSubscriberSecrets(deps.db, id);
+    const secrets = await getSubscriberSecrets(deps.db, deps.secrets, id);
     if (!secrets) throw notFound(id);
     return c.json(secrets, 200);
   });
 
   api.openapi(updateSubscriberRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const updated = await updateSubscriber(deps.db, id, c.req.valid('json'), deps.providerIds);
+    const changes = c.req.valid('json');
+    const updated = await updateSubscriber(deps.db, id, changes, deps.providerIds);
+    await audit(c, 'subscriber.update', id, { changed: Object.keys(changes) });
     return c.json(updated, 200);
   });
 
   api.openapi(deleteSubscriberRoute, async (c) => {
-    await deleteSubscriber(deps.db, c.req.valid('param').id);
+    const { id } = c.req.valid('param');
+    await deleteSubscriber(deps.db, id);
+    await audit(c, 'subscriber.delete', id);
     return c.body(null, 204);
   });
 
   api.openapi(rotateSecretRoute, async (c) => {
-    return c.json(await rotateSubscriberSecret(deps.db, c.req.valid('param').id), 200);
+    const { id } = c.req.valid('param');
+    const rotated = await rotateSubscriberSecret(deps.db, deps.secrets, id);
+    await audit(c, 'subscriber.rotate_secret', id);
+    return c.json(rotated, 200);
   });
 
   api.openapi(recoverRoute, async (c) => {
@@ -201,6 +218,7 @@ export function registerSubscriberRoutes(api: OpenAPIHono, deps: AdminApiDeps): 
     const body = c.req.valid('json');
     const until = body.until === undefined ? undefined : new Date(body.until);
     const deliveries = await deps.operations.recover(id, new Date(body.since), until);
+    await audit(c, 'delivery.recover', id, { deliveries, since: body.since, until: body.until ?? null });
     return c.json({ deliveries }, 202);
   });
 

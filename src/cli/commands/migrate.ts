@@ -63,7 +63,11 @@ export function registerMigrateCommand(program: Command): void {
       let db: DbHandle | undefined;
       try {
         db = config.databaseUrl
-          ? openPostgres({ url: config.databaseUrl, maxConnections: 1 })
+          ? openPostgres({
+              url: config.databaseUrl,
+              maxConnections: 1,
+              preparedStatements: config.databasePreparedStatements,
+            })
           : await openPglite(config.dataDir);
         const before = await appliedMigrations(db);
         await db.migrate();

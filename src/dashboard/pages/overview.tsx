@@ -15,6 +15,8 @@ export interface OverviewProps {
   endpoints: Array<{ provider: string; account: string; kind: string; url: string }>;
   subscribers: { enabled: number; total: number; max: number };
   refreshSeconds: number;
+  /** Configuration warnings (e.g. no PayPal receiver list in live mode). */
+  warnings: string[];
 }
 
 const QUEUE_STATES = ['waiting', 'delayed', 'active', 'failed'] as const;
@@ -152,6 +154,11 @@ export function OverviewPage(props: OverviewProps) {
         title="Overview"
         subtitle={`Last ${WINDOW_HOURS} hours · refreshes every ${props.refreshSeconds} s`}
       />
+      {props.warnings.map((warning) => (
+        <div class="flash flash-error" role="alert" data-testid="config-warning">
+          {warning}
+        </div>
+      ))}
       <div class="stats">
         <Stat label="Received" value={totals.received} href={dashboardHref('/messages')} />
         <Stat

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { type DeliveryStatus, listDeliveries } from '../../api/queries/deliveries';
 import { getSubscriber, listSubscribers } from '../../api/queries/subscribers';
 import { BULK_RETRY_LIMIT, retryDelivery, retryFailedDeliveries } from '../../delivery/delivery-commands';
+import { auditDashboard } from '../audit';
 import type { DashboardContext } from '../deps';
 import { readForm } from '../form';
 import { formatTime, parseUtcDatetime, toDatetimeLocal } from '../format';
@@ -56,6 +57,11 @@ export function registerDeliveryRoutes(app: Hono, { deps, keys, refreshSeconds }
     const subscriber = await getSubscriber(deps.db, form.text('subscriber_id'));
     if (!subscriber) return c.redirect(withFlash(back, 'error', 'Choose a subscriber.'), 302);
     const ids = await retryFailedDeliveries(deps, { subscriberId: subscriber.id, since });
+    await auditDashboard(deps, c, {
+      action: 'delivery.retry_failed',
+      target: subscriber.id,
+      details: { count: ids.length, since: since.toISOString() },
+    });
     const sinceText = `${formatTime(since.toISOString())} UTC`;
     const notice =
       ids.length === 0
@@ -81,6 +87,7 @@ export function registerDeliveryRoutes(app: Hono, { deps, keys, refreshSeconds }
         302,
       );
     }
+    await auditDashboard(deps, c, { action: 'delivery.retry', target: id });
     return c.redirect(
       withFlash(back, 'notice', `Retry of ${id} queued: attempt ${result.attempt + 1} starts now.`),
       302,

@@ -53,6 +53,7 @@ export function registerOverviewRoutes(app: Hono, { deps, keys, refreshSeconds }
           max: MAX_ENABLED_SUBSCRIBERS,
         },
         refreshSeconds,
+        warnings: deps.warnings,
       }),
     );
   });

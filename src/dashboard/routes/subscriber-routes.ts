@@ -12,6 +12,7 @@ import {
   updateSubscriber,
 } from '../../subscribers/subscriber-service';
 import type { SubscriberView } from '../../subscribers/subscriber-view';
+import { auditDashboard } from '../audit';
 import type { DashboardContext } from '../deps';
 import { readForm } from '../form';
 import type { Flash } from '../layout';
@@ -121,6 +122,11 @@ export function registerSubscriberRoutes(app: Hono, { deps, keys }: DashboardCon
       const since = pointInTime(form.text('since'));
       const until = form.text('until') === '' ? undefined : pointInTime(form.text('until'));
       const count = await deps.operations.recover(id, since, until);
+      await auditDashboard(deps, c, {
+        action: 'delivery.recover',
+        target: id,
+        details: { deliveries: count, since: since.toISOString(), until: until?.toISOString() ?? null },
+      });
       return c.redirect(
         withFlash(detail, 'notice', `Queued ${count} deliveries, in the order received.`),
         302,
@@ -135,7 +141,13 @@ export function registerSubscriberRoutes(app: Hono, { deps, keys }: DashboardCon
     const id = c.req.param('id');
     const options = optionValues(await readForm(c));
     try {
-      await updateSubscriber(deps.db, id, toOptionChanges(options), deps.providerIds);
+      const changes = toOptionChanges(options);
+      await updateSubscriber(deps.db, id, changes, deps.providerIds);
+      await auditDashboard(deps, c, {
+        action: 'subscriber.update',
+        target: id,
+        details: { changed: Object.keys(changes) },
+      });
       const detail = dashboardHref(`/subscribers/${encodeURIComponent(id)}`);
       return c.redirect(withFlash(detail, 'notice', 'Saved the delivery options.'), 302);
     } catch (error) {
@@ -147,7 +159,12 @@ export function registerSubscriberRoutes(app: Hono, { deps, keys }: DashboardCon
   app.post('/subscribers', async (c) => {
     const form = subscriberFormValues(await readForm(c));
     try {
-      const created = await createSubscriber(deps.db, toNewSubscriber(form), deps.providerIds);
+      const created = await createSubscriber(deps.db, deps.secrets, toNewSubscriber(form), deps.providerIds);
+      await auditDashboard(deps, c, {
+        action: 'subscriber.create',
+        target: created.id,
+        details: { url: created.url, enabled: created.enabled },
+      });
       const notice = `Added ${created.url}${created.enabled ? '' : ' (disabled)'}.`;
       return showList(c, {
         flash: { notice },
@@ -170,6 +187,11 @@ export function registerSubscriberRoutes(app: Hono, { deps, keys }: DashboardCon
         c,
         async () => {
           const updated = await updateSubscriber(deps.db, c.req.param('id'), { enabled }, deps.providerIds);
+          await auditDashboard(deps, c, {
+            action: 'subscriber.update',
+            target: updated.id,
+            details: { changed: ['enabled'], enabled },
+          });
           return `${enabled ? 'Enabled' : 'Disabled'} ${updated.url}.`;
         },
         back,
@@ -180,7 +202,8 @@ export function registerSubscriberRoutes(app: Hono, { deps, keys }: DashboardCon
   app.post('/subscribers/:id/rotate', async (c) => {
     try {
       const subscriber = await subscriberOrFail(c.req.param('id'));
-      const rotated = await rotateSubscriberSecret(deps.db, subscriber.id);
+      const rotated = await rotateSubscriberSecret(deps.db, deps.secrets, subscriber.id);
+      await auditDashboard(deps, c, { action: 'subscriber.rotate_secret', target: subscriber.id });
       return showList(c, {
         flash: { notice: `Rotated the signing secret of ${subscriber.url}.` },
         revealed: {
@@ -207,6 +230,7 @@ export function registerSubscriberRoutes(app: Hono, { deps, keys }: DashboardCon
     change(c, async () => {
       const subscriber = await subscriberOrFail(c.req.param('id'));
       await deleteSubscriber(deps.db, subscriber.id);
+      await auditDashboard(deps, c, { action: 'subscriber.delete', target: subscriber.id });
       return `Removed ${subscriber.url}.`;
     }),
   );
