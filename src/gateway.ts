@@ -145,6 +145,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       await bounded(server?.close(), SHUTDOWN_STEP_MS);
       await bounded(retention?.stop(), SHUTDOWN_STEP_MS);
       await workers?.close();
+      await bounded(context.network.close(), SHUTDOWN_STEP_MS);
       await bounded(context.dispatcher.drain(), SHUTDOWN_STEP_MS);
       await bounded(context.dispatcher.close(), SHUTDOWN_STEP_MS);
       producer.disconnect();

@@ -2,21 +2,21 @@
 // batched-store.ts); rejections are rare and written alone. Every write is bounded by the store
 // timeout, so an unreachable database becomes a 503 the provider retries.
 
-import type { DbHandle } from '../db/client';
-import { Batcher } from '../delivery/batcher';
+import { type DbHandle, QueryTimeoutError } from '../db/client';
 import {
   type AcceptedItem,
   type DeferredItem,
   storeAcceptedBatch,
   storeDeferredBatch,
 } from './batched-store';
+import { GroupCommit } from './group-commit';
 import { type InboundRecord, type NewEvent, type StoreResult, storeRejected } from './message-store';
 
 const DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
 
 export class IngestStore {
-  private readonly accepted: Batcher<AcceptedItem, StoreResult>;
-  private readonly deferred: Batcher<DeferredItem, StoreResult>;
+  private readonly accepted: GroupCommit<AcceptedItem, StoreResult>;
+  private readonly deferred: GroupCommit<DeferredItem, StoreResult>;
 
   constructor(
     private readonly db: DbHandle,
@@ -24,19 +24,25 @@ export class IngestStore {
     /** Body bytes one group-commit statement may carry (bodies travel as one base64 parameter). */
     maxBatchBytes = DEFAULT_BATCH_BYTES,
   ) {
-    const options = { timeoutMs };
     const limits = {
       maxWeight: maxBatchBytes,
       weigh: (item: { record: InboundRecord }) => item.record.rawBody.length,
     };
-    this.accepted = new Batcher<AcceptedItem, StoreResult>(
-      (items) => storeAcceptedBatch(db, items, options),
+    this.accepted = new GroupCommit<AcceptedItem, StoreResult>(
+      (items, since) => storeAcceptedBatch(db, items, this.left(since)),
       limits,
     );
-    this.deferred = new Batcher<DeferredItem, StoreResult>(
-      (items) => storeDeferredBatch(db, items, options),
+    this.deferred = new GroupCommit<DeferredItem, StoreResult>(
+      (items, since) => storeDeferredBatch(db, items, this.left(since)),
       limits,
     );
+  }
+
+  /** The store timeout counts from when the oldest message of a batch was submitted. */
+  private left(since: number): { timeoutMs: number } {
+    const timeoutMs = Math.round(this.timeoutMs - (performance.now() - since));
+    if (timeoutMs <= 0) throw new QueryTimeoutError(this.timeoutMs);
+    return { timeoutMs };
   }
 
   storeAccepted(record: InboundRecord, event: NewEvent): Promise<StoreResult> {

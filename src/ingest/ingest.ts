@@ -241,10 +241,12 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
     };
   }
 
-  logger.info(
-    { ...context, status: stored.status, eventId: stored.eventId, deliveries: stored.deliveries.length },
-    'message stored',
-  );
+  // Checked first: otherwise the fields object is built per message even when info is not logged.
+  if (logger.isLevelEnabled('info'))
+    logger.info(
+      { ...context, status: stored.status, eventId: stored.eventId, deliveries: stored.deliveries.length },
+      'message stored',
+    );
   deps.metrics?.notifications.inc({ provider: record.provider, kind: record.kind, outcome: stored.status });
   if (stored.status === 'pending') deps.followUps.verifyMessage(record.id, 0);
   if (stored.deliveries.length > 0) deps.followUps.deliver(stored.deliveries);

@@ -1,5 +1,5 @@
-// Single-message writes: rejections, and the outcome of a PayPal postback (its event and outbox
-// in one statement). Ingest's accepted and deferred messages go through batched-store.ts.
+// Writes besides ingest's batches: rejections, and the outcomes of out-of-band checks (each genuine
+// message's event and outbox, several messages per statement). Ingest's accepted and deferred messages go through batched-store.ts.
 // Idempotency is the unique index on events (provider, idempotency_key). The statements are
 // fixed text with positional parameters: prepared once per connection, built once.
 import type { DbHandle, QueryOptions } from '../db/client';
@@ -122,54 +122,95 @@ export function eventInput(event: NewEvent): Record<string, unknown> {
   };
 }
 
-// $1 the message id, $2 a one-row JSON array: the event (eventInput) with the message's provider,
-// account and received_at. Same payment and outbox SQL as the ingest batch.
+// $1 a JSON array, one row per message: its id, provider, account, received_at, the event's
+// account-scoped key, `leader` (the first of its key in the array: PostgreSQL cannot upsert one key
+// twice in a statement) and the event (eventInput). Same payment and outbox SQL as the ingest batch;
+// a message whose key already has an event (or a leader in the array) becomes a duplicate.
 const RECORD_VERIFIED = `
   with input as (
-    select *, 0 as ord, true as leader
-    from jsonb_to_recordset($2::jsonb) as t(provider text, account text, received_at timestamptz,
-      ${EVENT_INPUT_COLUMNS})),
+    select *
+    from jsonb_to_recordset($1::jsonb) as t(ord int, message_id text, provider text, account text,
+      received_at timestamptz, idempotency_key text, leader boolean, ${EVENT_INPUT_COLUMNS})),
   ${paymentCtes('input')},
-  new_event as (
+  new_events as (
     insert into events
       (id, type, idempotency_key, livemode, occurred_at, received_at, message_id, transaction_id,
        order_id, body, provider, account, payment_transaction_id, superseded, payment_key)
-    select input.event_id, input.type, $3, input.livemode, input.occurred_at, input.received_at, $1,
-           input.transaction_id, input.order_id, input.body, input.provider, input.account, input.pay_txn,
-           coalesce(payment_decisions.superseded, false), input.payment_key
+    select input.event_id, input.type, input.idempotency_key, input.livemode, input.occurred_at, input.received_at,
+           input.message_id, input.transaction_id, input.order_id, input.body, input.provider, input.account,
+           input.pay_txn, coalesce(payment_decisions.superseded, false), input.payment_key
     from input left join payment_decisions on payment_decisions.ord = input.ord
+    where input.leader and exists (
+      select 1 from inbound_messages m where m.id = input.message_id and (m.status || '') = 'pending')
     on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
-    returning id, provider, account, type, livemode, superseded, (xmax = 0) as inserted),
-  new_deliveries as (${outboxInsert('new_event')}),
-  updated_message as (
+    returning id, provider, account, idempotency_key, type, livemode, superseded, (xmax = 0) as inserted),
+  new_deliveries as (${outboxInsert('new_events')}),
+  updated_messages as (
     update inbound_messages
-    set status = case when new_event.inserted then 'verified' else 'duplicate' end,
-        reason = case when new_event.inserted then null else 'resend of an already verified notification' end,
-        event_id = new_event.id, next_verify_at = null, verify_error = null, updated_at = now()
-    from new_event
-    where inbound_messages.id = $1
-    returning inbound_messages.status, inbound_messages.event_id)
-  select updated_message.status, updated_message.event_id,
-         (select array_agg(id order by id) from new_deliveries) as delivery_ids,
-         (select array_agg(subscriber_id order by id) from new_deliveries) as delivery_subscribers
-  from updated_message`;
+    set status = case when input.leader and new_events.inserted then 'verified' else 'duplicate' end,
+        reason = case when input.leader and new_events.inserted then null
+                      else 'resend of an already verified notification' end,
+        event_id = new_events.id, next_verify_at = null, verify_error = null, updated_at = now()
+    from input
+    join new_events on new_events.provider = input.provider and new_events.idempotency_key = input.idempotency_key
+    -- Only a message still pending: a second check of the same message running at the same time
+    -- (its first-check group job and a reconciler job) must not turn it into a duplicate.
+    where inbound_messages.id = input.message_id and (inbound_messages.status || '') = 'pending'
+    returning inbound_messages.id, inbound_messages.status, inbound_messages.event_id)
+  select updated_messages.id, updated_messages.status, updated_messages.event_id,
+         case when updated_messages.status = 'verified'
+              then (select array_agg(d.id order by d.id) from new_deliveries d
+                    where d.event_id = updated_messages.event_id)
+         end as delivery_ids,
+         case when updated_messages.status = 'verified'
+              then (select array_agg(d.subscriber_id order by d.id) from new_deliveries d
+                    where d.event_id = updated_messages.event_id)
+         end as delivery_subscribers
+  from updated_messages`;
 
-/** A deferred message came back genuine: its event (unless a duplicate) and deliveries. */
-export async function recordVerified(
+export interface VerifiedItem {
+  message: { id: string; provider: string; account: string; receivedAt: Date };
+  event: NewEvent;
+}
+
+interface VerifiedRow extends EventStoreRow {
+  id: string;
+}
+
+/**
+ * Deferred messages that came back genuine, in one statement: each gets its event (unless a
+ * duplicate) and deliveries. The verify worker batches the verdicts of jobs finishing together.
+ */
+export async function recordVerifiedBatch(
   handle: DbHandle,
-  message: { id: string; provider: string; account: string; receivedAt: Date },
-  event: NewEvent,
-): Promise<StoreResult> {
-  const input = [
-    {
+  items: VerifiedItem[],
+): Promise<Array<StoreResult | null>> {
+  // One row per message: a job run twice at once for the same message shares one result.
+  const unique = new Map<string, VerifiedItem>();
+  for (const item of items) if (!unique.has(item.message.id)) unique.set(item.message.id, item);
+  const leaders = new Set<string>();
+  const input = [...unique.values()].map(({ message, event }, ord) => {
+    const key = `${message.provider}\u0000${event.idempotencyKey}`;
+    const leader = !leaders.has(key);
+    leaders.add(key);
+    return {
+      ord,
+      message_id: message.id,
       provider: message.provider,
       account: message.account,
       received_at: message.receivedAt.toISOString(),
+      idempotency_key: event.idempotencyKey,
+      leader,
       ...eventInput(event),
-    },
-  ];
-  const params = [message.id, JSON.stringify(input), event.idempotencyKey];
-  return toStoreResult((await handle.query<EventStoreRow>(RECORD_VERIFIED, params))[0]);
+    };
+  });
+  const rows = await handle.query<VerifiedRow>(RECORD_VERIFIED, [JSON.stringify(input)]);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  // null: no such message, or it was no longer pending (settled by another check).
+  return items.map(({ message }) => {
+    const row = byId.get(message.id);
+    return row ? toStoreResult(row) : null;
+  });
 }
 
 const SETTLE_WITHOUT_EVENT = `

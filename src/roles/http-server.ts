@@ -13,6 +13,7 @@ import type { FollowUps } from '../ingest/ingest';
 import { IngestStore } from '../ingest/ingest-store';
 import { deliveryJob, verifyJob } from '../queue/jobs';
 import { subscriberOperations } from '../subscribers/subscriber-operations';
+import { FirstChecks } from '../verify/first-checks';
 import { runCheck } from '../verify/run-check';
 import type { GatewayContext } from './context';
 
@@ -29,8 +30,10 @@ function buildApp(context: GatewayContext) {
   const { config, db, logger, dispatcher, metrics, providers, adminToken, producer, network, secrets } =
     context;
   const providerIds = config.providerConfig.known.map((plugin) => plugin.id);
+  const firstChecks = new FirstChecks(dispatcher);
   const followUps: FollowUps = {
-    verifyMessage: (messageId, attempt) => dispatcher.enqueue([verifyJob(messageId, attempt)]),
+    verifyMessage: (messageId, attempt) =>
+      attempt === 0 ? firstChecks.add(messageId) : dispatcher.enqueue([verifyJob(messageId, attempt)]),
     deliver: (deliveries) =>
       dispatcher.enqueue(deliveries.map((delivery) => deliveryJob(delivery, 0, 'scheduled'))),
   };

@@ -1,5 +1,6 @@
 // ROLE worker (or all): out-of-band checks of provider messages, deliveries (one lane per
 // subscriber), the reconciler that finds lost jobs, subscriber health, and operational alerts.
+import { z } from 'zod';
 import { AlertSender } from '../alerts/alert-sender';
 import { DeliveryWorker, observeAttempt } from '../delivery/delivery-worker';
 import { HttpSender } from '../delivery/http-sender';
@@ -8,12 +9,15 @@ import { VERIFY_QUEUE, verifyJobSchema } from '../queue/jobs';
 import { Reconciler } from '../queue/reconciler';
 import { defineWorker, startWorkers, type WorkerSpec } from '../queue/workers';
 import { HealthMonitor } from '../subscribers/health-monitor';
+import { verifyBatchJobSchema } from '../verify/first-checks';
 import { MessageVerifier } from '../verify/message-verifier';
 import { MAX_REQUESTS_PER_CHECK } from '../verify/run-check';
 import { bounded, type GatewayContext, SHUTDOWN_STEP_MS } from './context';
 
 const LEASE_MARGIN_MS = 5_000;
 const VERIFY_CONCURRENCY = 16;
+// The verify queue carries single checks (retries, the reconciler) and groups of first checks.
+const verifyQueueJobSchema = z.union([verifyBatchJobSchema, verifyJobSchema]);
 
 /**
  * A claimed delivery's lease (and BullMQ's lock on its job): twice the HTTP timeout plus 10 s.
@@ -58,8 +62,9 @@ function verifySpec(context: GatewayContext): WorkerSpec<unknown> | null {
     queue: VERIFY_QUEUE,
     concurrency: VERIFY_CONCURRENCY,
     lockDurationMs: verifyLockMs(context),
-    parse: (data) => verifyJobSchema.parse(data),
-    handle: (job, bullJob) => verifier.handle(job, bullJob.id),
+    parse: (data) => verifyQueueJobSchema.parse(data),
+    handle: (job, bullJob) =>
+      'messageIds' in job ? verifier.handleBatch(job, bullJob.id) : verifier.handle(job, bullJob.id),
   });
 }
 

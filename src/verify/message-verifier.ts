@@ -2,16 +2,23 @@
 // verifier (postbacks, certificate fetches...). A verdict settles the message; no verdict
 // schedules the next attempt in PostgreSQL first and in BullMQ second, so a lost job is found
 // again by the reconciler.
-import { sql } from 'drizzle-orm';
 import { createAlert } from '../alerts/alert-store';
 import type { DbHandle } from '../db/client';
+import { Batcher } from '../delivery/batcher';
 import { buildNewEvent } from '../ingest/ingest';
-import { recordVerified, scheduleVerifyRetry, settleWithoutEvent } from '../ingest/message-store';
+import {
+  recordVerifiedBatch,
+  type StoreResult,
+  scheduleVerifyRetry,
+  settleWithoutEvent,
+  type VerifiedItem,
+} from '../ingest/message-store';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
 import { findInstance, type ProviderInstance } from '../providers/provider-instances';
 import type { JobDispatcher } from '../queue/dispatcher';
 import { deliveryJob, type VerifyJob, verifyJob } from '../queue/jobs';
+import type { VerifyBatchJob } from './first-checks';
 import type { NetworkClient } from './network-client';
 import { type CheckResult, runCheck } from './run-check';
 
@@ -61,15 +68,49 @@ export function retryDelay(scheduleMs: number[], attempt: number): number {
   return scheduleMs[attempt] ?? last;
 }
 
+const LOAD_MESSAGES = `
+  select id, provider, account, kind, status, headers, raw_body, received_at, verify_attempts
+  from inbound_messages where id = any($1::text[])`;
+
+/** One statement for the messages of every job that started in the same tick (group read). */
+async function loadMessages(db: DbHandle, ids: string[]): Promise<Array<PendingMessage | undefined>> {
+  const rows = await db.query<PendingMessage>(LOAD_MESSAGES, [ids]);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id));
+}
+
 export class MessageVerifier {
-  constructor(private readonly deps: MessageVerifierDeps) {}
+  // The worker runs many jobs at once; the profile showed one SELECT per job among its costs.
+  private readonly loader: Batcher<string, PendingMessage | undefined>;
+  // ...and one statement per verdict, for the events of the jobs that finish together.
+  private readonly recorder: Batcher<VerifiedItem, StoreResult | null>;
+
+  constructor(private readonly deps: MessageVerifierDeps) {
+    this.loader = new Batcher((ids) => loadMessages(deps.db, ids));
+    this.recorder = new Batcher((items) => recordVerifiedBatch(deps.db, items));
+  }
+
+  /**
+   * A group of first checks: each message as its own job would be (the loader and recorder share
+   * statements among them). One failure does not stop the others; the job then fails, and the
+   * failed message, still pending, is found again by the reconciler.
+   */
+  async handleBatch(job: VerifyBatchJob, jobId?: string): Promise<void> {
+    const results = await Promise.allSettled(
+      job.messageIds.map((messageId) => this.handle({ messageId, attempt: job.attempt }, jobId)),
+    );
+    const failed = results.filter((result) => result.status === 'rejected');
+    if (failed.length > 0) {
+      throw new Error(
+        `${failed.length} of ${job.messageIds.length} checks failed; first: ${String(failed[0]?.reason)}`,
+      );
+    }
+  }
 
   /** Handles one verify job; safe to run twice for the same attempt (the second finds nothing to do). */
   async handle(job: VerifyJob, jobId?: string): Promise<void> {
-    const { db, logger } = this.deps;
-    const [message] = await db.rows<PendingMessage>(sql`
-      select id, provider, account, kind, status, headers, raw_body, received_at, verify_attempts
-      from inbound_messages where id = ${job.messageId}`);
+    const { logger } = this.deps;
+    const message = await this.loader.submit(job.messageId);
     if (message?.status !== 'pending' || message.verify_attempts !== job.attempt) return;
 
     const receivedAt = new Date(message.received_at);
@@ -86,7 +127,6 @@ export class MessageVerifier {
       { kind: message.kind, account: message.account, headers: message.headers, rawBody, receivedAt },
       this.deps.network,
     );
-    const log = logger.child({ jobId, messageId: message.id, attempt: job.attempt + 1 });
     if (result.step === 'retry') {
       this.count(message.provider, 'retry');
       const delay = retryDelay(verifier.retryScheduleMs, job.attempt);
@@ -94,7 +134,16 @@ export class MessageVerifier {
       await this.scheduleRetry(message, job.attempt + 1, delay, giveUpAt, result.reason);
       return;
     }
-    await settleCheck(this.deps, { ...message, receivedAt }, result, log);
+    // Not a child logger: pino serializes a child's bindings when it is made, logged or not.
+    const bindings = { jobId, messageId: message.id, attempt: job.attempt + 1 };
+    const log: VerdictLog = {
+      warn: (fields, text) => logger.warn({ ...bindings, ...fields }, text),
+      info: (fields, text) => {
+        if (logger.isLevelEnabled('info')) logger.info({ ...bindings, ...fields }, text);
+      },
+    };
+    const record = (item: VerifiedItem) => this.recorder.submit(item);
+    await settleCheck({ ...this.deps, record }, { ...message, receivedAt }, result, log);
   }
 
   private count(provider: string, result: string) {
@@ -127,12 +176,21 @@ export class MessageVerifier {
   }
 }
 
+/** Where settleCheck reports, with the job's identifiers already attached. */
+export interface VerdictLog {
+  warn(fields: Record<string, unknown>, text: string): void;
+  info(fields: Record<string, unknown>, text: string): void;
+}
+
 /** Stores a final verdict for a pending message: its event (and deliveries), or why there is none. */
 export async function settleCheck(
-  deps: Pick<MessageVerifierDeps, 'db' | 'dispatcher' | 'metrics' | 'alerts'>,
+  deps: Pick<MessageVerifierDeps, 'db' | 'dispatcher' | 'metrics' | 'alerts'> & {
+    /** Stores the event of a genuine message (the verifier batches these); null: no longer pending. */
+    record(item: VerifiedItem): Promise<StoreResult | null>;
+  },
   message: { id: string; provider: string; account: string; kind: string; receivedAt: Date },
   result: Exclude<CheckResult, { step: 'retry' }>,
-  log: Logger,
+  log: VerdictLog,
 ): Promise<void> {
   const count = (outcome: string) =>
     deps.metrics?.verifications.inc({ provider: message.provider, result: outcome });
@@ -152,7 +210,12 @@ export async function settleCheck(
   }
   count('verified');
   const event = buildNewEvent(decision.idempotencyKey, decision.event, message, message.receivedAt);
-  const stored = await recordVerified(deps.db, message, event);
+  const stored = await deps.record({ message, event });
+  if (!stored) {
+    // Another check of the same message settled it first; it already has its outcome.
+    log.info({}, 'message already settled by another check');
+    return;
+  }
   log.info({ status: stored.status, eventId: stored.eventId }, 'message verified');
   deps.dispatcher.enqueue(stored.deliveries.map((delivery) => deliveryJob(delivery, 0, 'scheduled')));
 }
