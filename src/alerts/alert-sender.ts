@@ -9,6 +9,7 @@ import { nextRetry } from '../delivery/retry-policy';
 import { webhookHeaders } from '../delivery/signer';
 import { formatTimestamp } from '../events/event-body';
 import type { Logger } from '../logger';
+import { PeriodicTask } from '../periodic-task';
 import { claimDueAlerts, type DueAlert, recordAlertAttempt } from './alert-store';
 
 const TICK_MS = 1000;
@@ -35,28 +36,22 @@ export function alertBody(alert: DueAlert): string {
 
 export class AlertSender {
   private readonly sender = new HttpSender(4);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly task: PeriodicTask;
 
-  constructor(private readonly deps: AlertSenderDeps) {}
+  constructor(private readonly deps: AlertSenderDeps) {
+    this.task = new PeriodicTask(
+      TICK_MS,
+      () => this.sendDue(),
+      (error) => deps.logger.warn({ err: error }, 'alert pass failed'),
+    );
+  }
 
   start(): void {
-    const tick = () => {
-      this.running = this.sendDue()
-        .then(() => undefined)
-        .catch((error) => this.deps.logger.warn({ err: error }, 'alert pass failed'))
-        .finally(() => {
-          this.running = null;
-          if (this.timer) this.timer = setTimeout(tick, TICK_MS);
-        });
-    };
-    this.timer = setTimeout(tick, TICK_MS);
+    this.task.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.task.stop();
     await this.sender.close();
   }
 

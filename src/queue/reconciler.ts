@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client';
 import { PARKED_REASON } from '../delivery/delivery-store';
 import type { Logger } from '../logger';
+import { PeriodicTask } from '../periodic-task';
 import type { JobDispatcher } from './dispatcher';
 import { deliveryJob, verifyJob } from './jobs';
 
@@ -45,25 +46,24 @@ async function rowsOf<T>(tx: Executor, query: ReturnType<typeof sql>): Promise<T
 }
 
 export class Reconciler {
-  private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  private readonly task: PeriodicTask;
 
-  constructor(private readonly deps: ReconcilerDeps) {}
+  constructor(private readonly deps: ReconcilerDeps) {
+    this.task = new PeriodicTask(
+      deps.intervalMs,
+      () => this.runOnce(),
+      (error) => deps.logger.warn({ err: error }, 'reconcile pass failed'),
+    );
+  }
 
   start(): void {
-    const tick = () => {
-      void this.runOnce()
-        .catch((error) => this.deps.logger.warn({ err: error }, 'reconcile pass failed'))
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, this.deps.intervalMs);
-        });
-    };
-    this.timer = setTimeout(tick, this.deps.intervalMs);
+    this.task.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    await this.task.stop();
+    // A pass asked for directly (runOnce) may still be running.
     await this.running?.catch(() => 0);
   }
 

@@ -12,6 +12,7 @@ import { type AlertType, createAlert } from '../alerts/alert-store';
 import type { DbHandle } from '../db/client';
 import { PARKED_REASON } from '../delivery/delivery-store';
 import type { Logger } from '../logger';
+import { PeriodicTask } from '../periodic-task';
 import { DISABLE_MIN_ATTEMPTS, FAILING_AFTER_ATTEMPTS } from './health-rules';
 
 const TICK_MS = 5000;
@@ -36,27 +37,22 @@ async function rowsOf<T>(tx: Tx, query: ReturnType<typeof sql>): Promise<T[]> {
 }
 
 export class HealthMonitor {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly task: PeriodicTask;
 
-  constructor(private readonly deps: HealthMonitorDeps) {}
-
-  start(): void {
-    const tick = () => {
-      this.running = this.runOnce()
-        .catch((error) => this.deps.logger.warn({ err: error }, 'health pass failed'))
-        .finally(() => {
-          this.running = null;
-          if (this.timer) this.timer = setTimeout(tick, TICK_MS);
-        });
-    };
-    this.timer = setTimeout(tick, TICK_MS);
+  constructor(private readonly deps: HealthMonitorDeps) {
+    this.task = new PeriodicTask(
+      TICK_MS,
+      () => this.runOnce(),
+      (error) => deps.logger.warn({ err: error }, 'health pass failed'),
+    );
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  start(): void {
+    this.task.start();
+  }
+
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One pass; false when another process is doing it. */
