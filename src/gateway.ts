@@ -124,8 +124,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     queueCounts,
   };
 
-  const server: HttpServerRole | null = config.role === 'worker' ? null : await startHttpServer(context);
+  // Workers first: with both roles in one process, the server hands first attempts straight to
+  // the delivery lanes instead of through Redis.
   const workers: WorkerRole | null = config.role === 'server' ? null : await startWorkerRole(context);
+  const server: HttpServerRole | null =
+    config.role === 'worker'
+      ? null
+      : await startHttpServer(context, workers ? (deliveries) => workers.lanes.offer(deliveries) : null);
   // Workers prune; a server-only process leaves that to them.
   const retention =
     config.role === 'server'

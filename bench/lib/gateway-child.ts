@@ -2,13 +2,23 @@
 // `npm run bench`), as one ROLE=all process or as ROLE=server + ROLE=worker processes, each with
 // bench settings. Talks to it only over HTTP (ingest endpoints and the admin API).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BenchChild, startChild } from './child-process';
 import { onCleanup } from './cleanup';
 import { BENCH_TWOCHECKOUT_KEY } from './ipn-bodies';
 import { deleteKeys, REDIS_URL } from './redis-keys';
+
+/** The node flags of `npm start` (package.json), so the bench runs the gateway exactly so. */
+const START_NODE_ARGS = (() => {
+  const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  const words = String(packageJson.scripts?.start ?? '').split(/\s+/);
+  if (words[0] !== 'node' || words.at(-1) !== 'dist/main.js') {
+    throw new Error(`package.json "start" is not "node [flags] dist/main.js": ${packageJson.scripts?.start}`);
+  }
+  return words.slice(1, -1);
+})();
 
 export type Role = 'server' | 'worker' | 'all';
 
@@ -33,6 +43,9 @@ export interface GatewayProcess extends BenchChild {
 }
 
 const ADMIN_TOKEN = randomBytes(16).toString('hex');
+// One key for every gateway of a run, as in a deployment: the backlog rows (g, h) drain events
+// whose subscriber secret a ROLE=server gateway sealed, in a gateway with another DATA_DIR.
+const ENCRYPTION_KEY = randomBytes(32).toString('hex');
 
 export async function startGatewayProcess(role: Role, settings: GatewaySettings): Promise<GatewayProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ipn-bench-'));
@@ -42,7 +55,7 @@ export async function startGatewayProcess(role: Role, settings: GatewaySettings)
     entry: 'dist/main.js',
     // e.g. BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile every gateway.
     nodeArgs: [
-      '--enable-source-maps',
+      ...START_NODE_ARGS,
       ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
     ],
     // main.ts prints the start line, then (when serving HTTP) the endpoints and the health URL.
@@ -56,6 +69,7 @@ export async function startGatewayProcess(role: Role, settings: GatewaySettings)
       QUEUE_PREFIX: settings.queuePrefix,
       DATA_DIR: dataDir,
       ADMIN_TOKEN,
+      ENCRYPTION_KEY,
       TWOCHECKOUT_SECRET_KEY: BENCH_TWOCHECKOUT_KEY,
       PAYPAL_VERIFY_URL: 'http://127.0.0.1:9/unused',
       LOG_LEVEL: 'warn',

@@ -15,13 +15,14 @@ export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface QueryOptions {
   timeoutMs?: number;
   /**
-   * Plan this statement for its actual parameters every time (an unnamed statement) instead of
-   * reusing a prepared statement's cached generic plan. For statements that join a parameter set
-   * to a table that grows: a generic plan made while the table was small (a fresh database, or no
-   * ANALYZE yet) scans the whole table on every later call. Costs a fraction of a millisecond of
-   * planning per call.
+   * For statements that only look rows up by index while joining a parameter set to tables that
+   * grow (the delivery claim, record and wake). A prepared statement's cached generic plan made
+   * while those tables were small (a fresh database, or no ANALYZE yet) can scan the whole table
+   * on every later call. These statements run on connections where the planner may not choose a
+   * sequential scan, so the cached plan stays right as the tables grow, in one round trip.
+   * Without prepared statements (PgBouncer) they are planned for each call instead.
    */
-  planEachCall?: boolean;
+  indexLookups?: boolean;
 }
 
 export class QueryTimeoutError extends Error {
@@ -96,15 +97,37 @@ export function openPostgres(options: PostgresOptions): DbHandle {
     connection: { application_name: 'ipn-gateway' },
   });
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  // Opened on first use (only delivery workers run index-lookup statements).
+  let lookupClient: postgres.Sql | null = null;
+  const lookups = () => {
+    lookupClient ??= postgres(options.url, {
+      max: LOOKUP_CONNECTIONS,
+      prepare: true,
+      connect_timeout: options.connectTimeoutSeconds ?? 5,
+      idle_timeout: 60,
+      onnotice: () => {},
+      connection: { application_name: 'ipn-gateway', enable_seqscan: 'off' },
+    });
+    // The same value handling as the main client (drizzle installs its own json and timestamp
+    // serializers there): a JSON text parameter must not be encoded a second time.
+    Object.assign(lookupClient.options.serializers, client.options.serializers);
+    Object.assign(lookupClient.options.parsers, client.options.parsers);
+    return lookupClient;
+  };
   // Straight to postgres.js: a prepared statement, and a handle to withdraw it on timeout.
   async function query<T extends Record<string, unknown>>(
     text: string,
     params: readonly unknown[],
     options: QueryOptions = {},
   ): Promise<T[]> {
-    const pending = client.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
-      prepare: prepare && !options.planEachCall,
-    });
+    const viaLookups = prepare && options.indexLookups === true;
+    const pending = (viaLookups ? lookups() : client).unsafe(
+      text,
+      params as postgres.ParameterOrJSON<never>[],
+      {
+        prepare: prepare,
+      },
+    );
     const result = await withTimeout(
       pending.then((rows) => rows),
       options.timeoutMs,
@@ -139,10 +162,13 @@ export function openPostgres(options: PostgresOptions): DbHandle {
       await client`select 1`;
     },
     async close() {
-      await client.end({ timeout: 5 });
+      await Promise.all([client.end({ timeout: 5 }), lookupClient?.end({ timeout: 5 })]);
     },
   };
 }
+
+// Delivery claims, records and wakes each keep at most two statements in flight (group commit).
+const LOOKUP_CONNECTIONS = 4;
 
 /** Embedded PostgreSQL (WASM) persisted under `dataDir`; loaded lazily, it is large. */
 export async function openPglite(dataDir: string): Promise<DbHandle> {

@@ -4,7 +4,7 @@
 // claim that made the attempt may record it: if its lease ever ran out and another worker claimed
 // the delivery, the late record is discarded instead of counting the attempt twice.
 //
-// Both statements take many deliveries at once (group commit, see batcher.ts).
+// Both statements take many deliveries at once (group commit, see src/db/group-commit.ts).
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client';
 import { IS_PENDING } from '../db/predicates';
@@ -53,12 +53,13 @@ interface ClaimRow extends Record<string, unknown> {
   raw_content_type: string | null;
 }
 
-// The claim, record and wake statements join a batch of ids to deliveries and events. As prepared
-// statements their generic plan was fixed while those tables were small (a fresh database; no
-// ANALYZE has run yet), e.g. a sequential scan of deliveries per batch, and kept once the tables
-// had grown: the bench's (d) row read 32 million deliveries rows in a minute that way. Planned per
-// call, they look up each id by index whatever the table's size was when the connection began.
-const PLAN_EACH_CALL = { planEachCall: true } as const;
+// The claim, record and wake statements join a batch of ids to deliveries and events. As ordinary
+// prepared statements their generic plan was fixed while those tables were small (a fresh
+// database; no ANALYZE has run yet), e.g. a sequential scan of deliveries per batch, and kept once
+// the tables had grown: the bench's (d) row read 32 million deliveries rows in a minute that way.
+// They run as index lookups (see QueryOptions.indexLookups) whatever the tables' size was when
+// the plan was made.
+const INDEX_LOOKUPS = { indexLookups: true } as const;
 
 const toDate = (value: Date | string | null) => (value === null ? null : new Date(value));
 
@@ -163,7 +164,7 @@ export async function claimDeliveries(
       timings.leaseMs,
       timings.recheckMs,
     ],
-    PLAN_EACH_CALL,
+    INDEX_LOOKUPS,
   );
   const byId = new Map(rows.map((row) => [row.id, toClaimed(row)]));
   // A job for the same delivery twice in one batch: the first one gets the claim.
@@ -274,7 +275,7 @@ export async function recordAttempts(handle: DbHandle, attempts: AttemptRecord[]
   const recorded = await handle.query<{ id: string }>(
     RECORD_ATTEMPTS,
     [JSON.stringify(rows), rows.map((row) => row.delivery_id)],
-    PLAN_EACH_CALL,
+    INDEX_LOOKUPS,
   );
   const ids = new Set(recorded.map((row) => row.id));
   return attempts.map((attempt) => ids.has(attempt.deliveryId));
@@ -308,7 +309,7 @@ const WAKE_SUCCESSORS = `
 /** The deliveries that may go now that these (of ordered subscribers) have settled. */
 export function wakeSuccessors(handle: DbHandle, settledIds: string[]): Promise<WokenDelivery[]> {
   if (settledIds.length === 0) return Promise.resolve([]);
-  return handle.query<WokenDelivery>(WAKE_SUCCESSORS, [settledIds], PLAN_EACH_CALL);
+  return handle.query<WokenDelivery>(WAKE_SUCCESSORS, [settledIds], INDEX_LOOKUPS);
 }
 
 /** A delivery whose subscriber was disabled or removed: parked as failed, no attempt made. */

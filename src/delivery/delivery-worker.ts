@@ -4,13 +4,13 @@
 // same moment (any subscriber) share one statement each.
 import type { Dispatcher } from 'undici';
 import type { DbHandle } from '../db/client';
+import { GroupCommit } from '../db/group-commit';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
 import type { JobDispatcher } from '../queue/dispatcher';
 import { type DeliveryJob, deliveryJob } from '../queue/jobs';
 import { type SecretBox, SecretDecryptError } from '../secrets/secret-box';
-import { Batcher } from './batcher';
 import {
   type AttemptRecord,
   type ClaimedDelivery,
@@ -29,6 +29,7 @@ export const USER_AGENT = 'ipn-gateway/0.1 (+https://www.standardwebhooks.com)';
 
 // A held (ordered) delivery is woken when its predecessor settles; this is only the safety net.
 const HELD_RECHECK_MS = 5 * 60_000;
+const LINGER_MS = 2;
 
 export type AttemptObserver = (attempt: AttemptRecord, delivery: ClaimedDelivery) => void;
 
@@ -99,13 +100,18 @@ export function observeAttempt(
 }
 
 export class DeliveryWorker {
-  private readonly claims: Batcher<ClaimRequest, ClaimedDelivery | null>;
-  private readonly records: Batcher<AttemptRecord, boolean>;
+  private readonly claims: GroupCommit<ClaimRequest, ClaimedDelivery | null>;
+  private readonly records: GroupCommit<AttemptRecord, boolean>;
 
   constructor(private readonly deps: DeliveryWorkerDeps) {
     const timings = { leaseMs: deps.leaseMs, recheckMs: HELD_RECHECK_MS };
-    this.claims = new Batcher((requests) => claimDeliveries(deps.db, requests, timings));
-    this.records = new Batcher((attempts) => recordAttempts(deps.db, attempts));
+    // Bounded in flight: under load jobs wait for a slot and share the next statement, so they
+    // never fill the connection pool that ingest needs to answer providers.
+    // Lingering a little: at a steady rate jobs start one at a time, and a statement per delivery
+    // costs far more (Node's socket writes, PostgreSQL's per-statement work) than 2 ms of waiting.
+    const limits = { maxInFlight: 2, lingerMs: LINGER_MS };
+    this.claims = new GroupCommit((requests) => claimDeliveries(deps.db, requests, timings), limits);
+    this.records = new GroupCommit((attempts) => recordAttempts(deps.db, attempts), limits);
   }
 
   /**
@@ -123,22 +129,22 @@ export class DeliveryWorker {
     const dispatcher = pool && new URL(delivery.url).origin === pool.origin ? pool.dispatcher : undefined;
     const { record, retryInMs } = await this.send(delivery, job.trigger, dispatcher);
     const recorded = await this.records.submit(record);
-    const log = this.deps.logger.child({ jobId, deliveryId: delivery.id, eventId: delivery.eventId });
+    // No child logger per attempt: pino serializes a child's bindings when it is made.
+    const { logger } = this.deps;
+    const where = { jobId, deliveryId: delivery.id, eventId: delivery.eventId, attempt: record.number };
     if (!recorded) {
-      log.warn(
-        { attempt: record.number },
-        'lease was taken over by another claim; this attempt is not recorded',
-      );
+      logger.warn(where, 'lease was taken over by another claim; this attempt is not recorded');
       return;
     }
     this.deps.onAttempt?.(record, delivery);
     if (record.outcome === 'succeeded') {
-      log.debug({ attempt: record.number, durationMs: record.durationMs }, 'delivered');
+      if (logger.isLevelEnabled('debug'))
+        logger.debug({ ...where, durationMs: record.durationMs }, 'delivered');
     } else if (retryInMs !== null) {
-      log.info({ attempt: record.number, error: record.failure, retryInMs }, 'attempt failed; will retry');
+      logger.info({ ...where, error: record.failure, retryInMs }, 'attempt failed; will retry');
       this.deps.dispatcher.enqueue([deliveryJob(delivery, record.number, 'scheduled', retryInMs)]);
     } else {
-      log.warn({ attempt: record.number, error: record.failure }, 'delivery failed: retry schedule used up');
+      logger.warn({ ...where, error: record.failure }, 'delivery failed: retry schedule used up');
     }
     if (delivery.ordered && delivery.paymentKey !== null && record.outcome !== 'pending') {
       const woken = await wakeSuccessors(this.deps.db, [delivery.id]);

@@ -4,17 +4,38 @@
 // many connections as the Worker runs jobs. A subscriber that hangs fills only its own slots and
 // connections; a request never waits for a connection, so DELIVERY_TIMEOUT counts from sending.
 //
+// A lane's jobs carry one delivery or, for first attempts created together, a group of them (see
+// first-deliveries.ts). Every delivery waits for one of the lane's `concurrency` slots before it
+// is claimed, so the pool still has a connection for each request in flight. A rate-limited lane
+// splits a group into single jobs: BullMQ's limiter counts jobs.
+//
+// In a process that also stores the events (ROLE=all), first attempts are handed to the lane
+// directly (`offer`) instead of through Redis: the rows are already in PostgreSQL, so a process
+// that dies with deliveries still waiting leaves them pending, and the reconciler enqueues them
+// as it does after a Redis loss. A lane takes at most LOCAL_BACKLOG such deliveries waiting for a
+// slot; past that (a slow subscriber), and for rate-limited lanes, they go through its queue.
+//
 // Lanes follow the subscribers table: it is read every second, and a lane starts, stops or is
 // rebuilt (new origin or rate limit) to match.
 import { type Job, Worker } from 'bullmq';
 import { sql } from 'drizzle-orm';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { Pool } from 'undici';
 import type { DbHandle } from '../db/client';
 import type { Logger } from '../logger';
-import { type DeliveryJob, deliveryJobSchema, deliveryQueueName } from '../queue/jobs';
+import {
+  type DeliveryJob,
+  type DeliveryRef,
+  deliveryBatchJobSchema,
+  deliveryJob,
+  deliveryJobSchema,
+  deliveryQueueName,
+  type QueuedJob,
+} from '../queue/jobs';
 import { createWorkerConnection, type RedisConnection } from '../queue/redis';
 
 const REFRESH_MS = 1000;
+const EAGER_REFRESH_MS = 100;
 // The limiter counts jobs as they start; a request reaches the subscriber a few milliseconds
 // later, with jitter. A slightly longer window keeps it at most `rate_limit` per second as seen
 // by the subscriber.
@@ -30,6 +51,10 @@ export interface LaneDeps {
   /** BullMQ's lock on a running job; as long as the delivery lease. */
   lockDurationMs: number;
   handle(job: DeliveryJob, pool: { origin: string; dispatcher: Pool }, jobId?: string): Promise<void>;
+  /** Enqueues jobs (a rate-limited lane's share of a group, as single jobs). */
+  enqueue(jobs: QueuedJob<unknown>[]): void;
+  /** Deliveries `offer` may leave waiting per lane (default LOCAL_BACKLOG). */
+  localBacklog?: number;
 }
 
 interface LaneConfig {
@@ -43,7 +68,14 @@ interface Lane {
   worker: Worker;
   pool: Pool;
   connection: RedisConnection;
+  slots: LimitFunction;
+  target: { origin: string; dispatcher: Pool };
+  /** First attempts handed over by `offer` that have not started yet. */
+  waiting: Set<string>;
 }
+
+/** Deliveries handed to a lane in memory and not yet started, at most. */
+export const LOCAL_BACKLOG = 1000;
 
 const sameConfig = (a: LaneConfig, b: LaneConfig) => a.origin === b.origin && a.rateLimit === b.rateLimit;
 
@@ -63,6 +95,8 @@ export class SubscriberLanes {
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
   private stopped = false;
+  private lastEagerRefresh = Number.NEGATIVE_INFINITY;
+  private eagerTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: LaneDeps) {}
 
@@ -83,6 +117,23 @@ export class SubscriberLanes {
   /** Subscriber ids with a running lane (tests and metrics). */
   running(): string[] {
     return [...this.lanes.keys()];
+  }
+
+  /**
+   * A delivery for a subscriber with no lane yet (just created): read the table now rather than
+   * at the next tick, at most every EAGER_REFRESH_MS.
+   */
+  private refreshSoon(): void {
+    if (this.stopped || this.eagerTimer) return;
+    const wait = Math.max(0, this.lastEagerRefresh + EAGER_REFRESH_MS - performance.now());
+    this.eagerTimer = setTimeout(() => {
+      this.eagerTimer = null;
+      this.lastEagerRefresh = performance.now();
+      if (this.stopped) return;
+      void this.refresh().catch((error) =>
+        this.deps.logger.warn({ err: error }, 'could not read subscribers'),
+      );
+    }, wait);
   }
 
   refresh(): Promise<void> {
@@ -120,10 +171,12 @@ export class SubscriberLanes {
     const connection = createWorkerConnection(deps.redisUrl);
     connection.on('error', () => {}); // surfaced through the worker's own 'error' event
     const target = { origin: config.origin, dispatcher: pool };
+    const slots = pLimit(deps.concurrency);
+    const waiting = new Set<string>();
     const worker = new Worker(
       deliveryQueueName(config.id),
       async (job: Job) => {
-        const work = deps.handle(deliveryJobSchema.parse(job.data), target, job.id);
+        const work = this.run(job, config, slots, target);
         this.inFlight.add(work);
         try {
           await work;
@@ -147,12 +200,87 @@ export class SubscriberLanes {
     );
     worker.on('error', (error) => log.warn({ err: error }, 'delivery worker connection error'));
     log.debug({ origin: config.origin, rateLimit: config.rateLimit }, 'delivery lane started');
-    return { config, worker, pool, connection };
+    return { config, worker, pool, connection, slots, target, waiting };
+  }
+
+  /**
+   * Starts the first attempts of deliveries in their subscribers' lanes, without a job. Returns
+   * the deliveries it did not take (no lane here, rate-limited, or the lane's backlog is full),
+   * which the caller enqueues.
+   */
+  offer(deliveries: readonly DeliveryRef[]): DeliveryRef[] {
+    const rest: DeliveryRef[] = [];
+    for (const delivery of deliveries) {
+      const lane = this.stopped ? undefined : this.lanes.get(delivery.subscriberId);
+      if (!lane) this.refreshSoon();
+      if (!lane || lane.config.rateLimit || lane.waiting.size >= (this.deps.localBacklog ?? LOCAL_BACKLOG)) {
+        rest.push(delivery);
+        continue;
+      }
+      lane.waiting.add(delivery.id);
+      const work = lane
+        .slots(() => {
+          if (!lane.waiting.delete(delivery.id)) return Promise.resolve();
+          return this.deps.handle({ deliveryId: delivery.id, attempt: 0, trigger: 'scheduled' }, lane.target);
+        })
+        .catch((error) =>
+          this.deps.logger.error(
+            { err: error, deliveryId: delivery.id },
+            'delivery failed; it stays pending and the reconciler will retry it',
+          ),
+        );
+      this.inFlight.add(work);
+      void work.finally(() => this.inFlight.delete(work));
+    }
+    return rest;
+  }
+
+  /** Hands a lane's not-yet-started local deliveries to its queue (the lane is going away). */
+  private requeueWaiting(id: string, lane: Lane): void {
+    const ids = [...lane.waiting];
+    lane.waiting.clear();
+    if (ids.length > 0) {
+      this.deps.enqueue(
+        ids.map((deliveryId) => deliveryJob({ id: deliveryId, subscriberId: id }, 0, 'scheduled')),
+      );
+    }
+  }
+
+  private async run(
+    job: Job,
+    config: LaneConfig,
+    slots: LimitFunction,
+    target: { origin: string; dispatcher: Pool },
+  ): Promise<void> {
+    if (job.name !== 'deliver-batch') {
+      await slots(() => this.deps.handle(deliveryJobSchema.parse(job.data), target, job.id));
+      return;
+    }
+    const { deliveryIds } = deliveryBatchJobSchema.parse(job.data);
+    if (config.rateLimit) {
+      this.deps.enqueue(
+        deliveryIds.map((id) => deliveryJob({ id, subscriberId: config.id }, 0, 'scheduled')),
+      );
+      return;
+    }
+    const results = await Promise.allSettled(
+      deliveryIds.map((deliveryId) =>
+        slots(() => this.deps.handle({ deliveryId, attempt: 0, trigger: 'scheduled' }, target, job.id)),
+      ),
+    );
+    const failed = results.filter((result) => result.status === 'rejected');
+    if (failed.length > 0) {
+      // The failed ones are still pending in PostgreSQL; the reconciler enqueues them again.
+      throw new Error(
+        `${failed.length} of ${deliveryIds.length} deliveries failed; first: ${String(failed[0]?.reason)}`,
+      );
+    }
   }
 
   /** Stops taking jobs for the lane; its jobs in flight finish in the background. */
   private stopLane(id: string, lane: Lane): void {
     this.lanes.delete(id);
+    this.requeueWaiting(id, lane);
     const done = (async () => {
       await lane.worker.close().catch(() => {});
       lane.connection.disconnect();
@@ -166,8 +294,10 @@ export class SubscriberLanes {
   async close(graceMs: number): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.eagerTimer) clearTimeout(this.eagerTimer);
     await this.refreshing?.catch(() => {});
     const lanes = [...this.lanes.values()];
+    for (const [id, lane] of this.lanes) this.requeueWaiting(id, lane);
     this.lanes.clear();
     const closing = Promise.all(lanes.map((lane) => lane.worker.close())).catch(() => {});
     await Promise.race([Promise.allSettled([...this.inFlight]), delay(graceMs)]);

@@ -3,13 +3,13 @@
 // timeout, so an unreachable database becomes a 503 the provider retries.
 
 import { type DbHandle, QueryTimeoutError } from '../db/client';
+import { GroupCommit } from '../db/group-commit';
 import {
   type AcceptedItem,
   type DeferredItem,
   storeAcceptedBatch,
   storeDeferredBatch,
 } from './batched-store';
-import { GroupCommit } from './group-commit';
 import { type InboundRecord, type NewEvent, type StoreResult, storeRejected } from './message-store';
 
 const DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;

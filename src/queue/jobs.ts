@@ -26,6 +26,14 @@ export const deliveryJobSchema = z.object({
 });
 export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
 
+/** Deliveries created together go to a subscriber's queue as one job for their first attempts. */
+export const MAX_DELIVERIES_PER_JOB = 16;
+
+export const deliveryBatchJobSchema = z.object({
+  deliveryIds: z.array(z.string()).min(1).max(MAX_DELIVERIES_PER_JOB),
+});
+export type DeliveryBatchJob = z.infer<typeof deliveryBatchJobSchema>;
+
 export interface QueuedJob<T> {
   /** The BullMQ queue it goes to. */
   queue: string;
@@ -69,5 +77,26 @@ export function deliveryJob(
     name: 'deliver',
     data: { deliveryId: delivery.id, attempt, trigger },
     opts: { ...BASE_OPTIONS, jobId: `${delivery.id}-${suffix}`, delay: Math.max(0, delayMs) },
+  };
+}
+
+/**
+ * The first attempts of one subscriber's deliveries created together. A group of one is the
+ * plain first-attempt job, so its id is the one the reconciler would use. The batch's id is its
+ * first delivery's; the reconciler's single jobs for the same deliveries may run too, and the
+ * claim lets only one attempt happen.
+ */
+export function firstDeliveriesJob(
+  subscriberId: string,
+  deliveryIds: string[],
+): QueuedJob<DeliveryBatchJob> | QueuedJob<DeliveryJob> {
+  const [first] = deliveryIds;
+  if (first === undefined) throw new Error('a delivery batch needs at least one delivery');
+  if (deliveryIds.length === 1) return deliveryJob({ id: first, subscriberId }, 0, 'scheduled');
+  return {
+    queue: deliveryQueueName(subscriberId),
+    name: 'deliver-batch',
+    data: { deliveryIds },
+    opts: { ...BASE_OPTIONS, jobId: `${first}-b0` },
   };
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { createAdminApi } from '../api/index';
 import { createDashboard } from '../dashboard/index';
+import { FirstDeliveries } from '../delivery/first-deliveries';
 import { createApp } from '../http/app';
 import { clientAddressResolver } from '../http/client-address';
 import { applyConnectionLimits, serverTimeoutOptions } from '../http/connection-limits';
@@ -11,7 +12,7 @@ import { ingestRoutes } from '../http/ingest-routes';
 import { opsRoutes } from '../http/ops-routes';
 import type { FollowUps } from '../ingest/ingest';
 import { IngestStore } from '../ingest/ingest-store';
-import { deliveryJob, verifyJob } from '../queue/jobs';
+import { type DeliveryRef, verifyJob } from '../queue/jobs';
 import { subscriberOperations } from '../subscribers/subscriber-operations';
 import { FirstChecks } from '../verify/first-checks';
 import { runCheck } from '../verify/run-check';
@@ -26,16 +27,19 @@ export interface HttpServerRole {
   close(): Promise<void>;
 }
 
-function buildApp(context: GatewayContext) {
+/** First attempts started in this process (ROLE=all); returns the deliveries left to enqueue. */
+export type OfferLocally = (deliveries: readonly DeliveryRef[]) => DeliveryRef[];
+
+function buildApp(context: GatewayContext, offerLocally: OfferLocally | null) {
   const { config, db, logger, dispatcher, metrics, providers, adminToken, producer, network, secrets } =
     context;
   const providerIds = config.providerConfig.known.map((plugin) => plugin.id);
   const firstChecks = new FirstChecks(dispatcher);
+  const firstDeliveries = new FirstDeliveries(dispatcher);
   const followUps: FollowUps = {
     verifyMessage: (messageId, attempt) =>
       attempt === 0 ? firstChecks.add(messageId) : dispatcher.enqueue([verifyJob(messageId, attempt)]),
-    deliver: (deliveries) =>
-      dispatcher.enqueue(deliveries.map((delivery) => deliveryJob(delivery, 0, 'scheduled'))),
+    deliver: (deliveries) => firstDeliveries.add(offerLocally ? offerLocally(deliveries) : deliveries),
   };
   const endpoints = providers.flatMap((provider) =>
     provider.endpoints.map((endpoint) => ({
@@ -106,9 +110,12 @@ function buildApp(context: GatewayContext) {
   return { app, operations };
 }
 
-export function startHttpServer(context: GatewayContext): Promise<HttpServerRole> {
+export function startHttpServer(
+  context: GatewayContext,
+  offerLocally: OfferLocally | null = null,
+): Promise<HttpServerRole> {
   const { config } = context;
-  const { app, operations } = buildApp(context);
+  const { app, operations } = buildApp(context, offerLocally);
   return new Promise((resolve) => {
     const server: ServerType = serve(
       {

@@ -46,7 +46,7 @@ function verifyLockMs(context: GatewayContext): number {
 }
 
 /** One worker for every provider that checks messages out of band; none when no provider does. */
-function verifySpec(context: GatewayContext): WorkerSpec<unknown> | null {
+function verifySpec(context: GatewayContext, lanes: SubscriberLanes): WorkerSpec<unknown> | null {
   const { db, logger, dispatcher, metrics, network } = context;
   if (!context.providers.some((provider) => provider.verifier)) return null;
   const verifier = new MessageVerifier({
@@ -57,6 +57,7 @@ function verifySpec(context: GatewayContext): WorkerSpec<unknown> | null {
     network,
     metrics,
     alerts: context.config.alerts !== null,
+    offerLocally: (deliveries) => lanes.offer(deliveries),
   });
   return defineWorker({
     queue: VERIFY_QUEUE,
@@ -92,9 +93,10 @@ export async function startWorkerRole(context: GatewayContext): Promise<WorkerRo
     concurrency: config.delivery.concurrency,
     lockDurationMs: leaseMs,
     handle: (job, pool, jobId) => deliveryWorker.handle(job, pool, jobId),
+    enqueue: (jobs) => dispatcher.enqueue(jobs),
   });
   await lanes.start();
-  const specs = [verifySpec(context)].filter((spec) => spec !== null);
+  const specs = [verifySpec(context, lanes)].filter((spec) => spec !== null);
   const pool = startWorkers(context.redisUrl, config.queuePrefix, specs, logger);
   const reconciler = new Reconciler({
     db,

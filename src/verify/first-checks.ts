@@ -1,11 +1,12 @@
 // The first check of messages stored together goes to the verify queue as one job per group,
-// not one job per message: under load each BullMQ job costs several Redis commands (add, take,
-// complete), which the PayPal ingest profile showed as a large share of Redis and Node time.
+// not one job per message (see per-tick-groups.ts); the PayPal ingest profile showed BullMQ's
+// per-job commands as a large share of Redis and Node time.
 // Retries stay one job per message (verifyJob), and so do the reconciler's re-enqueues.
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import type { JobDispatcher } from '../queue/dispatcher';
 import { type QueuedJob, VERIFY_QUEUE } from '../queue/jobs';
+import { PerTickGroups } from '../queue/per-tick-groups';
 
 /** Messages checked by one job: enough to share statements, few enough to bound work in flight. */
 export const MAX_MESSAGES_PER_JOB = 16;
@@ -31,27 +32,15 @@ export function verifyBatchJob(messageIds: string[], attempt: number): QueuedJob
 
 /** Collects the first checks asked for in one tick and enqueues them in groups. */
 export class FirstChecks {
-  private pending: string[] = [];
-  private scheduled = false;
+  private readonly groups: PerTickGroups;
 
-  constructor(private readonly dispatcher: JobDispatcher) {}
-
-  add(messageId: string): void {
-    this.pending.push(messageId);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+  constructor(dispatcher: JobDispatcher) {
+    this.groups = new PerTickGroups(MAX_MESSAGES_PER_JOB, (groups) =>
+      dispatcher.enqueue(groups.map((group) => verifyBatchJob(group.ids, 0))),
+    );
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const ids = this.pending;
-    this.pending = [];
-    const jobs: QueuedJob<VerifyBatchJob>[] = [];
-    for (let start = 0; start < ids.length; start += MAX_MESSAGES_PER_JOB) {
-      jobs.push(verifyBatchJob(ids.slice(start, start + MAX_MESSAGES_PER_JOB), 0));
-    }
-    this.dispatcher.enqueue(jobs);
+  add(messageId: string): void {
+    this.groups.add(VERIFY_QUEUE, messageId);
   }
 }

@@ -4,7 +4,8 @@
 // again by the reconciler.
 import { createAlert } from '../alerts/alert-store';
 import type { DbHandle } from '../db/client';
-import { Batcher } from '../delivery/batcher';
+import { GroupCommit } from '../db/group-commit';
+import { FirstDeliveries } from '../delivery/first-deliveries';
 import { buildNewEvent } from '../ingest/ingest';
 import {
   recordVerifiedBatch,
@@ -17,7 +18,7 @@ import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/metrics';
 import { findInstance, type ProviderInstance } from '../providers/provider-instances';
 import type { JobDispatcher } from '../queue/dispatcher';
-import { deliveryJob, type VerifyJob, verifyJob } from '../queue/jobs';
+import { type VerifyJob, verifyJob } from '../queue/jobs';
 import type { VerifyBatchJob } from './first-checks';
 import type { NetworkClient } from './network-client';
 import { type CheckResult, runCheck } from './run-check';
@@ -26,6 +27,8 @@ import { type CheckResult, runCheck } from './run-check';
 const UNCONFIGURED_RETRY_MS = 5 * 60_000;
 
 export interface MessageVerifierDeps {
+  /** Starts first attempts in this process's delivery lanes; returns those to enqueue instead. */
+  offerLocally?: (deliveries: StoreResult['deliveries']) => StoreResult['deliveries'];
   db: DbHandle;
   logger: Logger;
   dispatcher: JobDispatcher;
@@ -81,13 +84,17 @@ async function loadMessages(db: DbHandle, ids: string[]): Promise<Array<PendingM
 
 export class MessageVerifier {
   // The worker runs many jobs at once; the profile showed one SELECT per job among its costs.
-  private readonly loader: Batcher<string, PendingMessage | undefined>;
+  private readonly loader: GroupCommit<string, PendingMessage | undefined>;
   // ...and one statement per verdict, for the events of the jobs that finish together.
-  private readonly recorder: Batcher<VerifiedItem, StoreResult | null>;
+  private readonly recorder: GroupCommit<VerifiedItem, StoreResult | null>;
+  private readonly deliver: (deliveries: StoreResult['deliveries']) => void;
 
   constructor(private readonly deps: MessageVerifierDeps) {
-    this.loader = new Batcher((ids) => loadMessages(deps.db, ids));
-    this.recorder = new Batcher((items) => recordVerifiedBatch(deps.db, items));
+    this.loader = new GroupCommit((ids) => loadMessages(deps.db, ids));
+    this.recorder = new GroupCommit((items) => recordVerifiedBatch(deps.db, items));
+    const firstDeliveries = new FirstDeliveries(deps.dispatcher);
+    const { offerLocally } = deps;
+    this.deliver = (deliveries) => firstDeliveries.add(offerLocally ? offerLocally(deliveries) : deliveries);
   }
 
   /**
@@ -143,7 +150,12 @@ export class MessageVerifier {
       },
     };
     const record = (item: VerifiedItem) => this.recorder.submit(item);
-    await settleCheck({ ...this.deps, record }, { ...message, receivedAt }, result, log);
+    await settleCheck(
+      { ...this.deps, record, deliver: this.deliver },
+      { ...message, receivedAt },
+      result,
+      log,
+    );
   }
 
   private count(provider: string, result: string) {
@@ -184,9 +196,11 @@ export interface VerdictLog {
 
 /** Stores a final verdict for a pending message: its event (and deliveries), or why there is none. */
 export async function settleCheck(
-  deps: Pick<MessageVerifierDeps, 'db' | 'dispatcher' | 'metrics' | 'alerts'> & {
+  deps: Pick<MessageVerifierDeps, 'db' | 'metrics' | 'alerts'> & {
     /** Stores the event of a genuine message (the verifier batches these); null: no longer pending. */
     record(item: VerifiedItem): Promise<StoreResult | null>;
+    /** Enqueues the first attempts of the event's deliveries. */
+    deliver(deliveries: StoreResult['deliveries']): void;
   },
   message: { id: string; provider: string; account: string; kind: string; receivedAt: Date },
   result: Exclude<CheckResult, { step: 'retry' }>,
@@ -217,5 +231,5 @@ export async function settleCheck(
     return;
   }
   log.info({ status: stored.status, eventId: stored.eventId }, 'message verified');
-  deps.dispatcher.enqueue(stored.deliveries.map((delivery) => deliveryJob(delivery, 0, 'scheduled')));
+  deps.deliver(stored.deliveries);
 }

@@ -1,7 +1,7 @@
 // Ingest's group commit: at most `maxInFlight` statements at once; what arrives meanwhile waits
 // and goes in the next statement together; a failed statement fails only its own callers.
 import { describe, expect, it } from 'vitest';
-import { GroupCommit } from '../../src/ingest/group-commit';
+import { GroupCommit } from '../../src/db/group-commit';
 
 interface Call {
   inputs: number[];
@@ -115,5 +115,30 @@ describe('GroupCommit weight cap', () => {
     }
     await Promise.all(waiting);
     expect(calls.map((call) => call.inputs)).toEqual([[1], [4, 5], [3], [12], [2]]);
+  });
+});
+
+describe('GroupCommit linger', () => {
+  it('lets a batch that is not full wait lingerMs for company, across ticks', async () => {
+    const { calls, run } = controlledRun();
+    const group = new GroupCommit(run, { maxInFlight: 2, lingerMs: 30 });
+    const first = group.submit(1);
+    await tick();
+    const second = group.submit(2);
+    await tick();
+    expect(calls).toHaveLength(0); // still lingering, although both slots are free
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(calls.map((call) => call.inputs)).toEqual([[1, 2]]);
+    calls[0]?.finish();
+    await expect(Promise.all([first, second])).resolves.toEqual(['done 1', 'done 2']);
+  });
+
+  it('does not hold a full batch', async () => {
+    const { calls, run } = controlledRun();
+    const group = new GroupCommit(run, { lingerMs: 10_000, maxBatch: 2 });
+    const both = [group.submit(1), group.submit(2)];
+    expect(calls.map((call) => call.inputs)).toEqual([[1, 2]]);
+    calls[0]?.finish();
+    await Promise.all(both);
   });
 });

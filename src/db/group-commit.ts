@@ -1,12 +1,19 @@
-// Group commit with a bounded number of statements in flight. Calls made while every slot is busy
-// wait and then go together in one statement, so under load batches grow instead of statements
-// multiplying; alone, a call waits no longer than a tick (as with the delivery Batcher).
+// Group commit with a bounded number of statements in flight, for every batched statement (ingest,
+// delivery claims and records, verification reads and verdicts). Calls made while every slot is
+// busy wait and then go together in one statement, so under load batches grow instead of
+// statements multiplying and filling the connection pool; alone, a call waits no longer than a tick.
 // Measured on the ingest bench: PostgreSQL's CPU per stored message falls as batches grow
 // (fewer statements, commits and socket writes), and Node's too (fewer round trips).
 // A statement carries at most `maxBatch` inputs and, when a weight is given, inputs weighing
 // `maxWeight` (ingest weighs bodies in bytes); a single heavier input still goes, alone.
 export interface GroupCommitLimits<In> {
   maxInFlight?: number;
+  /**
+   * How long a batch that is not full may wait for company before it goes (ms; default: the rest
+   * of the tick). For statements nobody outside waits on, where a few milliseconds cost nothing
+   * and save one statement per input when inputs trickle in one at a time.
+   */
+  lingerMs?: number;
   maxBatch?: number;
   maxWeight?: number;
   weigh?: (input: In) => number;
@@ -26,6 +33,7 @@ export class GroupCommit<In, Out> {
   private scheduled = false;
   private inFlight = 0;
   private readonly maxInFlight: number;
+  private readonly lingerMs: number;
   private readonly maxBatch: number;
   private readonly maxWeight: number;
   private readonly weigh: ((input: In) => number) | null;
@@ -40,6 +48,7 @@ export class GroupCommit<In, Out> {
     limits: GroupCommitLimits<In> = {},
   ) {
     this.maxInFlight = limits.maxInFlight ?? 2;
+    this.lingerMs = limits.lingerMs ?? 0;
     this.maxBatch = limits.maxBatch ?? 256;
     this.maxWeight = limits.maxWeight ?? Number.POSITIVE_INFINITY;
     this.weigh = limits.weigh ?? null;
@@ -53,10 +62,12 @@ export class GroupCommit<In, Out> {
       if (this.pending.length >= this.maxBatch || this.pendingWeight >= this.maxWeight) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => {
+        const go = () => {
           this.scheduled = false;
           this.flush();
-        });
+        };
+        if (this.lingerMs > 0) setTimeout(go, this.lingerMs);
+        else setImmediate(go);
       }
     });
   }

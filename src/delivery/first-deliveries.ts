@@ -1,0 +1,21 @@
+// First attempts of the deliveries stored in one tick (ingest's group commit, a batch of
+// verdicts) are enqueued as one job per subscriber and group of up to MAX_DELIVERIES_PER_JOB:
+// the job's deliveries then share BullMQ's per-job commands and, in the lane, one claim and one
+// record statement. Each subscriber still has its own queue, so groups never mix subscribers.
+import type { JobDispatcher } from '../queue/dispatcher';
+import { type DeliveryRef, firstDeliveriesJob, MAX_DELIVERIES_PER_JOB } from '../queue/jobs';
+import { PerTickGroups } from '../queue/per-tick-groups';
+
+export class FirstDeliveries {
+  private readonly groups: PerTickGroups;
+
+  constructor(dispatcher: JobDispatcher) {
+    this.groups = new PerTickGroups(MAX_DELIVERIES_PER_JOB, (groups) =>
+      dispatcher.enqueue(groups.map((group) => firstDeliveriesJob(group.key, group.ids))),
+    );
+  }
+
+  add(deliveries: readonly DeliveryRef[]): void {
+    for (const delivery of deliveries) this.groups.add(delivery.subscriberId, delivery.id);
+  }
+}
