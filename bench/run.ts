@@ -24,7 +24,7 @@ const options = (() => {
     process.exit(2);
   }
 })();
-// Generous: a full run takes about 10 minutes on an idle 2-core machine.
+// Generous: a full run takes about 7 minutes on an idle 2-core machine.
 const BUDGET_MS: Record<SectionName, number> = {
   ingest: 5 * 60_000,
   delivery: 6 * 60_000,

@@ -38,7 +38,7 @@ describe('admin API: events and deliveries', () => {
   const park = (id: string, status: string, updatedAt = sql`now()`) =>
     database.handle.rows(sql`
       update deliveries
-      set status = ${status}, attempt_count = ${PARKED_ATTEMPTS}, lease_until = null,
+      set status = ${status}, attempt_count = ${PARKED_ATTEMPTS}, lease_until = null, claim_token = null,
           next_attempt_at = null, updated_at = ${updatedAt}
       where id = ${id}`);
 
@@ -314,7 +314,10 @@ describe('admin API: events and deliveries', () => {
   describe('bulk retry', () => {
     it("retries the subscriber's failed deliveries in the window, once", async () => {
       await database.handle.rows(
-        sql`update deliveries set attempt_count = ${PARKED_ATTEMPTS}, status = 'succeeded', lease_until = null`,
+        // Clearing the claim tokens too: an attempt still in flight from an earlier test (its
+        // manual retry) cannot record over these rows.
+        sql`update deliveries set attempt_count = ${PARKED_ATTEMPTS}, status = 'succeeded', lease_until = null,
+              claim_token = null`,
       );
       const mine = await deliveryRows(sql`subscriber_id = ${everything}`);
       const [old, recent, newest] = mine.map((row) => row.id);
