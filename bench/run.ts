@@ -7,7 +7,7 @@ import { loadavg } from 'node:os';
 import { cleanupAll, shutDown } from './lib/cleanup';
 import { parseOptions, type SectionName } from './lib/options';
 import type { TreeRss } from './lib/process-tree';
-import { fmt, verdict } from './lib/stats';
+import { fmt, fmtRss, mibToMb, verdict } from './lib/stats';
 import { printTable } from './lib/table';
 import type { Verdict } from './lib/verdict';
 import { benchBacklog, benchRecovery } from './sections/backlog';
@@ -82,11 +82,11 @@ function memoryVerdict(): Verdict | null {
   return {
     row: 'f',
     measure: `peak RSS, all gateway processes summed (${peak.rss.processes} process${peak.rss.processes === 1 ? '' : 'es'}), during ${rssPeaks.map((p) => p.section).join(' and ')}`,
-    gateway: rssPeaks.map((p) => `${fmt(p.rss.peakMb)} MiB in ${p.section}`).join(', '),
+    gateway: rssPeaks.map((p) => `${fmtRss(p.rss.peakMb)} in ${p.section}`).join(', '),
     floor: '',
-    figure: `${fmt(peak.rss.peakMb)} MiB`,
+    figure: fmtRss(peak.rss.peakMb),
     target: `<= ${TARGET_RSS_MB} MB`,
-    pass: peak.rss.peakMb <= TARGET_RSS_MB,
+    pass: mibToMb(peak.rss.peakMb) <= TARGET_RSS_MB,
   };
 }
 

@@ -21,3 +21,9 @@ export function pct(ratio: number): string {
 export function verdict(pass: boolean): string {
   return pass ? 'PASS' : 'FAIL';
 }
+
+/** The issue's memory targets are in MB (10^6 bytes); RSS is read in MiB (2^20 bytes). */
+export const mibToMb = (mib: number) => (mib * 1_048_576) / 1_000_000;
+
+/** `271 MiB (284 MB)`: the figure as read, and in the unit of the targets. */
+export const fmtRss = (mib: number) => `${fmt(mib)} MiB (${fmt(mibToMb(mib))} MB)`;
