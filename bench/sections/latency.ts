@@ -151,24 +151,6 @@ export async function benchLatency(options: BenchOptions): Promise<LatencyResult
     const answers = Array.from(sent.answerMs).filter((ms) => !Number.isNaN(ms));
     return `${fmt(sent.ok)}/${fmt(sent.sentAt.length)}; answer p99 ${fmt(percentile(answers, 99))} ms`;
   };
-  const rows = [steady, hanging].map((result) => {
-    const [p50, p95, p99] = quantiles(result.latencies) as [number, number, number];
-    const { cpu } = result;
-    return {
-      p99,
-      cells: [
-        result.scenario.label,
-        fmt(p50),
-        fmt(p95),
-        fmt(p99),
-        `${fmt(result.arrived)}/${fmt(result.expected)}`,
-        answered(result.sent),
-        `${cores(result, cpu.ms.app)} / ${cores(result, cpu.ms.postgres)} / ${cores(result, cpu.ms.redis)} / ${cores(result, cpu.ms.bench)} (others ${fmt(cpu.otherCores, 2)})`,
-        fmt(result.rss.peakMb),
-        `<= ${TARGET_P99_MS}: ${verdict(p99 <= TARGET_P99_MS)}`,
-      ],
-    };
-  });
   // The warm-up of each scenario, measured the same way: what a process started straight into
   // this load shows in its first seconds.
   const coldCells = (result: LatencyRun) => {
@@ -186,6 +168,25 @@ export async function benchLatency(options: BenchOptions): Promise<LatencyResult
       'no target',
     ];
   };
+  const rows = [steady, hanging].map((result) => {
+    const [p50, p95, p99] = quantiles(result.latencies) as [number, number, number];
+    const { cpu } = result;
+    return {
+      p99,
+      cold: coldCells(result),
+      cells: [
+        result.scenario.label,
+        fmt(p50),
+        fmt(p95),
+        fmt(p99),
+        `${fmt(result.arrived)}/${fmt(result.expected)}`,
+        answered(result.sent),
+        `${cores(result, cpu.ms.app)} / ${cores(result, cpu.ms.postgres)} / ${cores(result, cpu.ms.redis)} / ${cores(result, cpu.ms.bench)} (others ${fmt(cpu.otherCores, 2)})`,
+        fmt(result.rss.peakMb),
+        `<= ${TARGET_P99_MS}: ${verdict(p99 <= TARGET_P99_MS)}`,
+      ],
+    };
+  });
   printTable(
     `(d)(e) Latency: send time -> arrival at a subscriber (ms); undelivered after ${NEVER_MS / 1000} s counts as ${NEVER_MS / 1000} s; gateway ${options.topology === 'all' ? 'ROLE=all' : 'server + worker'}`,
     [
@@ -199,7 +200,7 @@ export async function benchLatency(options: BenchOptions): Promise<LatencyResult
       'peak RSS MiB',
       'p99 target',
     ],
-    [rows[0]?.cells ?? [], coldCells(steady), rows[1]?.cells ?? [], coldCells(hanging)],
+    rows.flatMap((row) => [row.cells, row.cold]),
   );
   const [d, e] = rows as [(typeof rows)[number], (typeof rows)[number]];
   return {

@@ -88,12 +88,15 @@ export interface PostgresOptions {
 
 export function openPostgres(options: PostgresOptions): DbHandle {
   const prepare = options.preparedStatements ?? true;
-  const client = postgres(options.url, {
-    max: options.maxConnections ?? 10,
-    prepare, // also what drizzle's own queries get: postgres.js lets this setting win
+  const shared = {
     connect_timeout: options.connectTimeoutSeconds ?? 5,
     idle_timeout: 60,
     onnotice: () => {},
+  };
+  const client = postgres(options.url, {
+    ...shared,
+    max: options.maxConnections ?? 10,
+    prepare, // also what drizzle's own queries get: postgres.js lets this setting win
     connection: { application_name: 'ipn-gateway' },
   });
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
@@ -101,11 +104,9 @@ export function openPostgres(options: PostgresOptions): DbHandle {
   let lookupClient: postgres.Sql | null = null;
   const lookups = () => {
     lookupClient ??= postgres(options.url, {
+      ...shared,
       max: LOOKUP_CONNECTIONS,
       prepare: true,
-      connect_timeout: options.connectTimeoutSeconds ?? 5,
-      idle_timeout: 60,
-      onnotice: () => {},
       connection: { application_name: 'ipn-gateway', enable_seqscan: 'off' },
     });
     // The same value handling as the main client (drizzle installs its own json and timestamp
@@ -125,7 +126,7 @@ export function openPostgres(options: PostgresOptions): DbHandle {
       text,
       params as postgres.ParameterOrJSON<never>[],
       {
-        prepare: prepare,
+        prepare,
       },
     );
     const result = await withTimeout(

@@ -2,20 +2,29 @@
 // verdicts) are enqueued as one job per subscriber and group of up to MAX_DELIVERIES_PER_JOB:
 // the job's deliveries then share BullMQ's per-job commands and, in the lane, one claim and one
 // record statement. Each subscriber still has its own queue, so groups never mix subscribers.
+// With the workers in the same process, `offerLocally` first hands them to the lanes in memory
+// (see subscriber-lanes.ts); only what the lanes do not take is enqueued.
 import type { JobDispatcher } from '../queue/dispatcher';
 import { type DeliveryRef, firstDeliveriesJob, MAX_DELIVERIES_PER_JOB } from '../queue/jobs';
 import { PerTickGroups } from '../queue/per-tick-groups';
 
+/** Starts first attempts in this process's lanes; returns the deliveries left to enqueue. */
+export type OfferLocally = (deliveries: readonly DeliveryRef[]) => DeliveryRef[];
+
 export class FirstDeliveries {
   private readonly groups: PerTickGroups;
 
-  constructor(dispatcher: JobDispatcher) {
+  constructor(
+    dispatcher: JobDispatcher,
+    private readonly offerLocally: OfferLocally | null = null,
+  ) {
     this.groups = new PerTickGroups(MAX_DELIVERIES_PER_JOB, (groups) =>
       dispatcher.enqueue(groups.map((group) => firstDeliveriesJob(group.key, group.ids))),
     );
   }
 
   add(deliveries: readonly DeliveryRef[]): void {
-    for (const delivery of deliveries) this.groups.add(delivery.subscriberId, delivery.id);
+    const rest = this.offerLocally ? this.offerLocally(deliveries) : deliveries;
+    for (const delivery of rest) this.groups.add(delivery.subscriberId, delivery.id);
   }
 }

@@ -27,9 +27,10 @@ import {
   type DeliveryJob,
   type DeliveryRef,
   deliveryBatchJobSchema,
-  deliveryJob,
   deliveryJobSchema,
   deliveryQueueName,
+  firstAttempt,
+  firstAttemptJobs,
   type QueuedJob,
 } from '../queue/jobs';
 import { createWorkerConnection, type RedisConnection } from '../queue/redis';
@@ -221,7 +222,7 @@ export class SubscriberLanes {
       const work = lane
         .slots(() => {
           if (!lane.waiting.delete(delivery.id)) return Promise.resolve();
-          return this.deps.handle({ deliveryId: delivery.id, attempt: 0, trigger: 'scheduled' }, lane.target);
+          return this.deps.handle(firstAttempt(delivery.id), lane.target);
         })
         .catch((error) =>
           this.deps.logger.error(
@@ -240,9 +241,7 @@ export class SubscriberLanes {
     const ids = [...lane.waiting];
     lane.waiting.clear();
     if (ids.length > 0) {
-      this.deps.enqueue(
-        ids.map((deliveryId) => deliveryJob({ id: deliveryId, subscriberId: id }, 0, 'scheduled')),
-      );
+      this.deps.enqueue(firstAttemptJobs(id, ids));
     }
   }
 
@@ -258,14 +257,12 @@ export class SubscriberLanes {
     }
     const { deliveryIds } = deliveryBatchJobSchema.parse(job.data);
     if (config.rateLimit) {
-      this.deps.enqueue(
-        deliveryIds.map((id) => deliveryJob({ id, subscriberId: config.id }, 0, 'scheduled')),
-      );
+      this.deps.enqueue(firstAttemptJobs(config.id, deliveryIds));
       return;
     }
     const results = await Promise.allSettled(
       deliveryIds.map((deliveryId) =>
-        slots(() => this.deps.handle({ deliveryId, attempt: 0, trigger: 'scheduled' }, target, job.id)),
+        slots(() => this.deps.handle(firstAttempt(deliveryId), target, job.id)),
       ),
     );
     const failed = results.filter((result) => result.status === 'rejected');

@@ -80,6 +80,21 @@ export function deliveryJob(
   };
 }
 
+/** A first attempt as a job's payload. */
+export const firstAttempt = (deliveryId: string): DeliveryJob => ({
+  deliveryId,
+  attempt: 0,
+  trigger: 'scheduled',
+});
+
+/** Single first-attempt jobs, with the ids the reconciler would use. */
+export function firstAttemptJobs(
+  subscriberId: string,
+  deliveryIds: readonly string[],
+): QueuedJob<DeliveryJob>[] {
+  return deliveryIds.map((id) => deliveryJob({ id, subscriberId }, 0, 'scheduled'));
+}
+
 /**
  * The first attempts of one subscriber's deliveries created together. A group of one is the
  * plain first-attempt job, so its id is the one the reconciler would use. The batch's id is its

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { createAdminApi } from '../api/index';
 import { createDashboard } from '../dashboard/index';
-import { FirstDeliveries } from '../delivery/first-deliveries';
+import { FirstDeliveries, type OfferLocally } from '../delivery/first-deliveries';
 import { createApp } from '../http/app';
 import { clientAddressResolver } from '../http/client-address';
 import { applyConnectionLimits, serverTimeoutOptions } from '../http/connection-limits';
@@ -12,7 +12,7 @@ import { ingestRoutes } from '../http/ingest-routes';
 import { opsRoutes } from '../http/ops-routes';
 import type { FollowUps } from '../ingest/ingest';
 import { IngestStore } from '../ingest/ingest-store';
-import { type DeliveryRef, verifyJob } from '../queue/jobs';
+import { verifyJob } from '../queue/jobs';
 import { subscriberOperations } from '../subscribers/subscriber-operations';
 import { FirstChecks } from '../verify/first-checks';
 import { runCheck } from '../verify/run-check';
@@ -27,19 +27,16 @@ export interface HttpServerRole {
   close(): Promise<void>;
 }
 
-/** First attempts started in this process (ROLE=all); returns the deliveries left to enqueue. */
-export type OfferLocally = (deliveries: readonly DeliveryRef[]) => DeliveryRef[];
-
 function buildApp(context: GatewayContext, offerLocally: OfferLocally | null) {
   const { config, db, logger, dispatcher, metrics, providers, adminToken, producer, network, secrets } =
     context;
   const providerIds = config.providerConfig.known.map((plugin) => plugin.id);
   const firstChecks = new FirstChecks(dispatcher);
-  const firstDeliveries = new FirstDeliveries(dispatcher);
+  const firstDeliveries = new FirstDeliveries(dispatcher, offerLocally);
   const followUps: FollowUps = {
     verifyMessage: (messageId, attempt) =>
       attempt === 0 ? firstChecks.add(messageId) : dispatcher.enqueue([verifyJob(messageId, attempt)]),
-    deliver: (deliveries) => firstDeliveries.add(offerLocally ? offerLocally(deliveries) : deliveries),
+    deliver: (deliveries) => firstDeliveries.add(deliveries),
   };
   const endpoints = providers.flatMap((provider) =>
     provider.endpoints.map((endpoint) => ({

@@ -5,7 +5,7 @@
 import { createAlert } from '../alerts/alert-store';
 import type { DbHandle } from '../db/client';
 import { GroupCommit } from '../db/group-commit';
-import { FirstDeliveries } from '../delivery/first-deliveries';
+import { FirstDeliveries, type OfferLocally } from '../delivery/first-deliveries';
 import { buildNewEvent } from '../ingest/ingest';
 import {
   recordVerifiedBatch,
@@ -28,7 +28,7 @@ const UNCONFIGURED_RETRY_MS = 5 * 60_000;
 
 export interface MessageVerifierDeps {
   /** Starts first attempts in this process's delivery lanes; returns those to enqueue instead. */
-  offerLocally?: (deliveries: StoreResult['deliveries']) => StoreResult['deliveries'];
+  offerLocally?: OfferLocally;
   db: DbHandle;
   logger: Logger;
   dispatcher: JobDispatcher;
@@ -92,9 +92,8 @@ export class MessageVerifier {
   constructor(private readonly deps: MessageVerifierDeps) {
     this.loader = new GroupCommit((ids) => loadMessages(deps.db, ids));
     this.recorder = new GroupCommit((items) => recordVerifiedBatch(deps.db, items));
-    const firstDeliveries = new FirstDeliveries(deps.dispatcher);
-    const { offerLocally } = deps;
-    this.deliver = (deliveries) => firstDeliveries.add(offerLocally ? offerLocally(deliveries) : deliveries);
+    const firstDeliveries = new FirstDeliveries(deps.dispatcher, deps.offerLocally ?? null);
+    this.deliver = (deliveries) => firstDeliveries.add(deliveries);
   }
 
   /**

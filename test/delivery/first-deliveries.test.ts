@@ -66,4 +66,23 @@ describe('FirstDeliveries', () => {
     await tick();
     expect(enqueued.map((jobs) => jobs.map((job) => job.opts.jobId))).toEqual([['dlv_1-a0'], ['dlv_2-b0']]);
   });
+
+  it('hands deliveries to the lanes in this process first and enqueues only what they leave', async () => {
+    const { enqueued, dispatcher } = recordingDispatcher();
+    const offered: string[] = [];
+    const first = new FirstDeliveries(dispatcher, (deliveries) => {
+      offered.push(...deliveries.map((delivery) => delivery.id));
+      return deliveries.filter((delivery) => delivery.subscriberId === 'sub_far');
+    });
+    first.add([
+      { id: 'dlv_1', subscriberId: 'sub_here' },
+      { id: 'dlv_2', subscriberId: 'sub_far' },
+      { id: 'dlv_3', subscriberId: 'sub_far' },
+    ]);
+    expect(offered).toEqual(['dlv_1', 'dlv_2', 'dlv_3']);
+    await tick();
+    expect(enqueued.map((jobs) => jobs.map((job) => [job.queue, job.opts.jobId]))).toEqual([
+      [[deliveryQueueName('sub_far'), 'dlv_2-b0']],
+    ]);
+  });
 });
