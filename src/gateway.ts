@@ -20,7 +20,7 @@ import type { Reconciler } from './queue/reconciler';
 import { createProducerConnection } from './queue/redis';
 import { resolveRedis } from './queue/redis-server';
 import { bounded, type GatewayContext, SHUTDOWN_STEP_MS } from './roles/context';
-import { type HttpServerRole, startHttpServer } from './roles/http-server';
+import { type HttpServerRole, type LocalWork, startHttpServer } from './roles/http-server';
 import { startWorkerRole, type WorkerRole } from './roles/workers';
 import { resolveEncryptionKey } from './secrets/encryption-key-file';
 import { sealStoredSecrets } from './secrets/seal-stored-secrets';
@@ -65,6 +65,15 @@ async function openDatabase(config: Config): Promise<DbHandle> {
     return openPostgres({ url: config.databaseUrl, preparedStatements: config.databasePreparedStatements });
   }
   return openPglite(config.dataDir);
+}
+
+/** What a ROLE=all process's server hands to its own workers in memory. */
+function localWork(workers: WorkerRole): LocalWork {
+  const { verifier } = workers;
+  return {
+    lanes: workers.lanes,
+    checkLocally: verifier && ((messages) => verifier.offer(messages)),
+  };
 }
 
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
@@ -125,12 +134,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   };
 
   // Workers first: with both roles in one process, the server hands first attempts straight to
-  // the delivery lanes instead of through Redis.
+  // the delivery lanes instead of through Redis, most of them claimed by the ingest statement, and
+  // first checks of messages straight to the verifier.
   const workers: WorkerRole | null = config.role === 'server' ? null : await startWorkerRole(context);
   const server: HttpServerRole | null =
-    config.role === 'worker'
-      ? null
-      : await startHttpServer(context, workers ? (deliveries) => workers.lanes.offer(deliveries) : null);
+    config.role === 'worker' ? null : await startHttpServer(context, workers && localWork(workers));
   // Workers prune; a server-only process leaves that to them.
   const retention =
     config.role === 'server'

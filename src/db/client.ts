@@ -16,7 +16,7 @@ export interface QueryOptions {
   timeoutMs?: number;
   /**
    * For statements that only look rows up by index while joining a parameter set to tables that
-   * grow (the delivery claim, record and wake). A prepared statement's cached generic plan made
+   * grow (the delivery claim, record and wake; deferred ingest and verdicts). A prepared statement's cached generic plan made
    * while those tables were small (a fresh database, or no ANALYZE yet) can scan the whole table
    * on every later call. These statements run on connections where the planner may not choose a
    * sequential scan, so the cached plan stays right as the tables grow, in one round trip.
@@ -103,7 +103,8 @@ export function openPostgres(options: PostgresOptions): DbHandle {
   // Opened on first use (only delivery workers run index-lookup statements).
   let lookupClient: postgres.Sql | null = null;
   const lookups = () => {
-    lookupClient ??= postgres(options.url, {
+    if (lookupClient) return lookupClient;
+    lookupClient = postgres(options.url, {
       ...shared,
       max: LOOKUP_CONNECTIONS,
       prepare: true,
@@ -168,8 +169,9 @@ export function openPostgres(options: PostgresOptions): DbHandle {
   };
 }
 
-// Delivery claims, records and wakes each keep at most two statements in flight (group commit).
-const LOOKUP_CONNECTIONS = 4;
+// Delivery claims, records and wakes, deferred ingest and verdicts: each keeps at most two
+// statements in flight (group commit).
+const LOOKUP_CONNECTIONS = 8;
 
 /** Embedded PostgreSQL (WASM) persisted under `dataDir`; loaded lazily, it is large. */
 export async function openPglite(dataDir: string): Promise<DbHandle> {

@@ -99,6 +99,24 @@ export function observeAttempt(
   }
 }
 
+/** A lane's connections to its subscriber's origin. */
+export interface LanePool {
+  origin: string;
+  dispatcher: Dispatcher;
+}
+
+// Most attempts of a lane go to one URL: parsing it once per URL, not per attempt.
+const origins = new Map<string, string>();
+function originOf(url: string): string {
+  let origin = origins.get(url);
+  if (origin === undefined) {
+    origin = new URL(url).origin;
+    if (origins.size >= 1000) origins.clear();
+    origins.set(url, origin);
+  }
+  return origin;
+}
+
 export class DeliveryWorker {
   private readonly claims: GroupCommit<ClaimRequest, ClaimedDelivery | null>;
   private readonly records: GroupCommit<AttemptRecord, boolean>;
@@ -119,15 +137,25 @@ export class DeliveryWorker {
    * origin). A job that claims nothing (stale, finished, in flight, or held behind an earlier
    * event of the same payment) does nothing.
    */
-  async handle(job: DeliveryJob, pool: { origin: string; dispatcher: Dispatcher } | null, jobId?: string) {
+  async handle(job: DeliveryJob, pool: LanePool | null, jobId?: string) {
     const delivery = await this.claims.submit({ deliveryId: job.deliveryId, attempt: job.attempt });
     if (!delivery) return;
+    await this.attempt(delivery, job.trigger, pool, jobId);
+  }
+
+  /** Attempts a delivery this process already holds the claim of, and records the attempt. */
+  async attempt(
+    delivery: ClaimedDelivery,
+    trigger: AttemptRecord['trigger'],
+    pool: LanePool | null,
+    jobId?: string,
+  ): Promise<void> {
     if (!delivery.subscriberActive) {
       await parkDelivery(this.deps.db, delivery.id, PARKED_REASON);
       return;
     }
-    const dispatcher = pool && new URL(delivery.url).origin === pool.origin ? pool.dispatcher : undefined;
-    const { record, retryInMs } = await this.send(delivery, job.trigger, dispatcher);
+    const dispatcher = pool && originOf(delivery.url) === pool.origin ? pool.dispatcher : undefined;
+    const { record, retryInMs } = await this.send(delivery, trigger, dispatcher);
     const recorded = await this.records.submit(record);
     // No child logger per attempt: pino serializes a child's bindings when it is made.
     const { logger } = this.deps;

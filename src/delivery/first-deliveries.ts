@@ -3,13 +3,22 @@
 // the job's deliveries then share BullMQ's per-job commands and, in the lane, one claim and one
 // record statement. Each subscriber still has its own queue, so groups never mix subscribers.
 // With the workers in the same process, `offerLocally` first hands them to the lanes in memory
-// (see subscriber-lanes.ts); only what the lanes do not take is enqueued.
+// (see subscriber-lanes.ts; most come already claimed, see preclaim.ts); only what the lanes do
+// not take is enqueued.
+import type { NewDelivery } from '../ingest/message-store';
 import type { JobDispatcher } from '../queue/dispatcher';
 import { type DeliveryRef, firstDeliveriesJob, MAX_DELIVERIES_PER_JOB } from '../queue/jobs';
 import { PerTickGroups } from '../queue/per-tick-groups';
+import type { Preclaim } from './preclaim';
 
 /** Starts first attempts in this process's lanes; returns the deliveries left to enqueue. */
-export type OfferLocally = (deliveries: readonly DeliveryRef[]) => DeliveryRef[];
+export type OfferLocally = (deliveries: readonly NewDelivery[]) => DeliveryRef[];
+
+/** This process's delivery lanes, as the ingest side of a ROLE=all process sees them. */
+export interface LocalLanes {
+  offer: OfferLocally;
+  preclaim(): Preclaim | null;
+}
 
 export class FirstDeliveries {
   private readonly groups: PerTickGroups;
@@ -23,7 +32,7 @@ export class FirstDeliveries {
     );
   }
 
-  add(deliveries: readonly DeliveryRef[]): void {
+  add(deliveries: readonly NewDelivery[]): void {
     const rest = this.offerLocally ? this.offerLocally(deliveries) : deliveries;
     for (const delivery of rest) this.groups.add(delivery.subscriberId, delivery.id);
   }

@@ -14,6 +14,8 @@
 // that dies with deliveries still waiting leaves them pending, and the reconciler enqueues them
 // as it does after a Redis loss. A lane takes at most LOCAL_BACKLOG such deliveries waiting for a
 // slot; past that (a slow subscriber), and for rate-limited lanes, they go through its queue.
+// Most of them arrive already claimed by the ingest statement (`preclaim`, see preclaim.ts); a
+// lane that goes away before starting them gives their claims back before enqueuing them.
 //
 // Lanes follow the subscribers table: it is read every second, and a lane starts, stops or is
 // rebuilt (new origin or rate limit) to match.
@@ -22,6 +24,7 @@ import { sql } from 'drizzle-orm';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Pool } from 'undici';
 import type { DbHandle } from '../db/client';
+import type { NewDelivery } from '../ingest/message-store';
 import type { Logger } from '../logger';
 import {
   type DeliveryJob,
@@ -34,6 +37,9 @@ import {
   type QueuedJob,
 } from '../queue/jobs';
 import { createWorkerConnection, type RedisConnection } from '../queue/redis';
+import type { ClaimedDelivery } from './delivery-store';
+import type { LanePool } from './delivery-worker';
+import type { LeaseSubscriber, Preclaim } from './preclaim';
 
 const REFRESH_MS = 1000;
 const EAGER_REFRESH_MS = 100;
@@ -51,7 +57,11 @@ export interface LaneDeps {
   concurrency: number;
   /** BullMQ's lock on a running job; as long as the delivery lease. */
   lockDurationMs: number;
-  handle(job: DeliveryJob, pool: { origin: string; dispatcher: Pool }, jobId?: string): Promise<void>;
+  handle(job: DeliveryJob, pool: LanePool, jobId?: string): Promise<void>;
+  /** Attempts a first attempt the ingest statement already claimed (no pool: the lane is gone). */
+  attempt(delivery: ClaimedDelivery, pool: LanePool | null): Promise<void>;
+  /** Gives back claims that will not be attempted here. */
+  release(claims: ClaimedDelivery[]): Promise<void>;
   /** Enqueues jobs (a rate-limited lane's share of a group, as single jobs). */
   enqueue(jobs: QueuedJob<unknown>[]): void;
   /** Deliveries `offer` may leave waiting per lane (default LOCAL_BACKLOG). */
@@ -62,6 +72,37 @@ interface LaneConfig {
   id: string;
   origin: string;
   rateLimit: number | null;
+  ordered: boolean;
+  /** The row as last read, for preclaimed deliveries. */
+  subscriber: LeaseSubscriber;
+}
+
+interface SubscriberRow extends Record<string, unknown> {
+  id: string;
+  version: string;
+  url: string;
+  rate_limit: number | null;
+  ordering: string;
+  format: string;
+  headers: Record<string, string> | string | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | string | null;
+}
+
+function leaseSubscriber(row: SubscriberRow): LeaseSubscriber {
+  const headers = typeof row.headers === 'string' ? JSON.parse(row.headers) : row.headers;
+  const expires = row.previous_secret_expires_at;
+  return {
+    id: row.id,
+    version: row.version,
+    url: row.url,
+    format: row.format === 'raw' ? 'raw' : 'event',
+    headers: headers ?? {},
+    secret: row.secret,
+    previousSecret: row.previous_secret,
+    previousSecretExpiresAt: expires === null ? null : new Date(expires),
+  };
 }
 
 interface Lane {
@@ -71,8 +112,8 @@ interface Lane {
   connection: RedisConnection;
   slots: LimitFunction;
   target: { origin: string; dispatcher: Pool };
-  /** First attempts handed over by `offer` that have not started yet. */
-  waiting: Set<string>;
+  /** First attempts handed over by `offer` that have not started yet, with their claims. */
+  waiting: Map<string, ClaimedDelivery | null>;
 }
 
 /** Deliveries handed to a lane in memory and not yet started, at most. */
@@ -145,17 +186,27 @@ export class SubscriberLanes {
   }
 
   private async sync(): Promise<void> {
-    const rows = await this.deps.db.rows<{ id: string; url: string; rate_limit: number | null }>(sql`
-      select id, url, rate_limit from subscribers where enabled and deleted_at is null`);
+    const rows = await this.deps.db.rows<SubscriberRow>(sql`
+      select id, xmin::text as version, url, rate_limit, ordering, format, headers, secret, previous_secret,
+             previous_secret_expires_at
+      from subscribers where enabled and deleted_at is null`);
     if (this.stopped) return;
     const wanted = new Map<string, LaneConfig>();
     for (const row of rows) {
       const origin = originOf(row.url);
-      if (origin) wanted.set(row.id, { id: row.id, origin, rateLimit: row.rate_limit });
+      if (origin)
+        wanted.set(row.id, {
+          id: row.id,
+          origin,
+          rateLimit: row.rate_limit,
+          ordered: row.ordering === 'transaction',
+          subscriber: leaseSubscriber(row),
+        });
     }
     for (const [id, lane] of this.lanes) {
       const config = wanted.get(id);
       if (!config || !sameConfig(config, lane.config)) this.stopLane(id, lane);
+      else lane.config = config;
     }
     for (const [id, config] of wanted) {
       if (!this.lanes.has(id)) this.lanes.set(id, this.startLane(config));
@@ -173,11 +224,11 @@ export class SubscriberLanes {
     connection.on('error', () => {}); // surfaced through the worker's own 'error' event
     const target = { origin: config.origin, dispatcher: pool };
     const slots = pLimit(deps.concurrency);
-    const waiting = new Set<string>();
+    const waiting = new Map<string, ClaimedDelivery | null>();
     const worker = new Worker(
       deliveryQueueName(config.id),
       async (job: Job) => {
-        const work = this.run(job, config, slots, target);
+        const work = this.run(job, config.id, config.rateLimit, slots, target);
         this.inFlight.add(work);
         try {
           await work;
@@ -205,24 +256,52 @@ export class SubscriberLanes {
   }
 
   /**
+   * Subscribers whose first attempts the next ingest statement may claim for this process: those
+   * with a lane here that `offer` will take (not rate-limited, backlog not full), and not ordered.
+   */
+  preclaim(): Preclaim | null {
+    if (this.stopped) return null;
+    const subscribers = new Map<string, LeaseSubscriber>();
+    for (const [id, lane] of this.lanes) {
+      if (!lane.config.rateLimit && !lane.config.ordered && lane.waiting.size < this.backlog)
+        subscribers.set(id, lane.config.subscriber);
+    }
+    return subscribers.size > 0 ? { subscribers, leaseMs: this.deps.lockDurationMs } : null;
+  }
+
+  private get backlog(): number {
+    return this.deps.localBacklog ?? LOCAL_BACKLOG;
+  }
+
+  /**
    * Starts the first attempts of deliveries in their subscribers' lanes, without a job. Returns
    * the deliveries it did not take (no lane here, rate-limited, or the lane's backlog is full),
-   * which the caller enqueues.
+   * which the caller enqueues. Preclaimed deliveries are always taken: their lane was checked
+   * just before they were claimed for it (and if it has gone since, their claims are given back
+   * and they are enqueued here).
    */
-  offer(deliveries: readonly DeliveryRef[]): DeliveryRef[] {
+  offer(deliveries: readonly NewDelivery[]): DeliveryRef[] {
     const rest: DeliveryRef[] = [];
+    const orphans: ClaimedDelivery[] = [];
     for (const delivery of deliveries) {
       const lane = this.stopped ? undefined : this.lanes.get(delivery.subscriberId);
       if (!lane) this.refreshSoon();
-      if (!lane || lane.config.rateLimit || lane.waiting.size >= (this.deps.localBacklog ?? LOCAL_BACKLOG)) {
-        rest.push(delivery);
+      const claimed = delivery.claimed ?? null;
+      if (claimed && !lane) {
+        orphans.push(claimed);
         continue;
       }
-      lane.waiting.add(delivery.id);
+      if (!lane || (!claimed && (lane.config.rateLimit || lane.waiting.size >= this.backlog))) {
+        rest.push({ id: delivery.id, subscriberId: delivery.subscriberId });
+        continue;
+      }
+      lane.waiting.set(delivery.id, claimed);
       const work = lane
         .slots(() => {
           if (!lane.waiting.delete(delivery.id)) return Promise.resolve();
-          return this.deps.handle(firstAttempt(delivery.id), lane.target);
+          return claimed
+            ? this.deps.attempt(claimed, lane.target)
+            : this.deps.handle(firstAttempt(delivery.id), lane.target);
         })
         .catch((error) =>
           this.deps.logger.error(
@@ -230,34 +309,73 @@ export class SubscriberLanes {
             'delivery failed; it stays pending and the reconciler will retry it',
           ),
         );
-      this.inFlight.add(work);
-      void work.finally(() => this.inFlight.delete(work));
+      this.track(work);
     }
+    if (orphans.length > 0) this.releaseAndEnqueue(orphans);
     return rest;
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  /** Gives claims back, then enqueues their first attempts (a job could not claim them before). */
+  private releaseAndEnqueue(claims: ClaimedDelivery[]): void {
+    const bySubscriber = new Map<string, ClaimedDelivery[]>();
+    for (const claim of claims) {
+      const group = bySubscriber.get(claim.subscriberId);
+      if (group) group.push(claim);
+      else bySubscriber.set(claim.subscriberId, [claim]);
+    }
+    this.track(
+      this.deps
+        .release(claims)
+        .then(() => {
+          for (const [subscriberId, group] of bySubscriber)
+            this.deps.enqueue(
+              firstAttemptJobs(
+                subscriberId,
+                group.map((claim) => claim.id),
+              ),
+            );
+        })
+        .catch((error) =>
+          this.deps.logger.warn(
+            { err: error, deliveries: claims.length },
+            'could not give back delivery claims; they are retried when their lease runs out',
+          ),
+        ),
+    );
   }
 
   /** Hands a lane's not-yet-started local deliveries to its queue (the lane is going away). */
   private requeueWaiting(id: string, lane: Lane): void {
-    const ids = [...lane.waiting];
-    lane.waiting.clear();
-    if (ids.length > 0) {
-      this.deps.enqueue(firstAttemptJobs(id, ids));
+    const unclaimed: string[] = [];
+    const claimed: ClaimedDelivery[] = [];
+    for (const [deliveryId, claim] of lane.waiting) {
+      if (claim) claimed.push(claim);
+      else unclaimed.push(deliveryId);
     }
+    lane.waiting.clear();
+    if (unclaimed.length > 0) this.deps.enqueue(firstAttemptJobs(id, unclaimed));
+    if (claimed.length > 0) this.releaseAndEnqueue(claimed);
   }
 
   private async run(
     job: Job,
-    config: LaneConfig,
+    subscriberId: string,
+    rateLimit: number | null,
     slots: LimitFunction,
-    target: { origin: string; dispatcher: Pool },
+    target: LanePool,
   ): Promise<void> {
     if (job.name !== 'deliver-batch') {
       await slots(() => this.deps.handle(deliveryJobSchema.parse(job.data), target, job.id));
       return;
     }
     const { deliveryIds } = deliveryBatchJobSchema.parse(job.data);
-    if (config.rateLimit) {
-      this.deps.enqueue(firstAttemptJobs(config.id, deliveryIds));
+    if (rateLimit) {
+      this.deps.enqueue(firstAttemptJobs(subscriberId, deliveryIds));
       return;
     }
     const results = await Promise.allSettled(

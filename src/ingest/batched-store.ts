@@ -4,6 +4,7 @@
 // the first may create the event; PostgreSQL cannot upsert one key twice in a statement), and
 // across batches by the unique index, as before.
 import type { DbHandle, QueryOptions } from '../db/client';
+import { type Preclaim, type PreclaimedEvent, preclaimedDelivery, preclaimKeys } from '../delivery/preclaim';
 import { paymentCtes } from '../payments/payment-sql';
 import {
   EVENT_INPUT_COLUMNS,
@@ -59,7 +60,7 @@ const INSERT_ACCEPTED_BATCH = `
     where input.leader
     on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
     returning id, provider, account, idempotency_key, type, livemode, superseded, (xmax = 0) as inserted),
-  new_deliveries as (${outboxInsert('new_events')}),
+  new_deliveries as (${outboxInsert('new_events', { keys: '$2::text[]', leaseMs: '$3::int' })}),
   new_messages as (
     insert into inbound_messages
       (id, provider, account, kind, received_at, content_type, headers, remote_addr, raw_body, idempotency_key,
@@ -80,7 +81,11 @@ const INSERT_ACCEPTED_BATCH = `
          case when new_messages.status = 'verified'
               then (select array_agg(d.subscriber_id order by d.id) from new_deliveries d
                     where d.event_id = new_messages.event_id)
-         end as delivery_subscribers
+         end as delivery_subscribers,
+         case when new_messages.status = 'verified'
+              then (select array_agg(coalesce(d.claim_token, '') order by d.id) from new_deliveries d
+                    where d.event_id = new_messages.event_id)
+         end as delivery_claims
   from new_messages`;
 
 interface BatchRow extends Record<string, unknown> {
@@ -89,6 +94,8 @@ interface BatchRow extends Record<string, unknown> {
   event_id: string | null;
   delivery_ids?: string[] | null;
   delivery_subscribers?: string[] | null;
+  /** The claim token of each delivery, '' where it is not claimed (a NULL element would come back as 'NULL'). */
+  delivery_claims?: string[] | null;
 }
 
 function inOrder(items: Array<{ record: InboundRecord }>, rows: BatchRow[]): StoreResult[] {
@@ -104,10 +111,46 @@ function inOrder(items: Array<{ record: InboundRecord }>, rows: BatchRow[]): Sto
   });
 }
 
+/** Attaches the claim to each delivery the statement inserted already claimed. */
+function withClaims(
+  results: StoreResult[],
+  items: AcceptedItem[],
+  rows: BatchRow[],
+  preclaim: Preclaim,
+): StoreResult[] {
+  const claimsById = new Map(rows.map((row) => [row.id, row.delivery_claims]));
+  return results.map((result, index) => {
+    const item = items[index] as AcceptedItem;
+    const claims = claimsById.get(item.record.id);
+    if (!claims?.some((claim) => claim !== '')) return result;
+    const event: PreclaimedEvent = {
+      id: item.event.id,
+      type: item.event.type,
+      receivedAt: item.record.receivedAt,
+      body: item.event.body,
+      paymentKey: item.event.paymentKey,
+      rawBody: item.record.rawBody,
+      rawContentType: item.record.contentType,
+    };
+    const deliveries = result.deliveries.map((delivery, position) => {
+      const claimToken = claims[position] ?? '';
+      const subscriber = preclaim.subscribers.get(delivery.subscriberId);
+      if (claimToken === '' || !subscriber) return delivery;
+      return { ...delivery, claimed: preclaimedDelivery({ id: delivery.id, claimToken }, subscriber, event) };
+    });
+    return { ...result, deliveries };
+  });
+}
+
+/**
+ * Stores accepted messages with their events and outbox rows. With `preclaim`, deliveries to
+ * those subscribers come back already claimed, for this process to attempt (see preclaim.ts).
+ */
 export async function storeAcceptedBatch(
   handle: DbHandle,
   items: AcceptedItem[],
   options?: QueryOptions,
+  preclaim: Preclaim | null = null,
 ): Promise<StoreResult[]> {
   const leaders = new Set<string>();
   const input = items.map(({ record, event }, ord) => {
@@ -121,11 +164,18 @@ export async function storeAcceptedBatch(
       ...eventInput(event),
     };
   });
-  const rows = await handle.query<BatchRow>(INSERT_ACCEPTED_BATCH, [JSON.stringify(input)], options);
-  return inOrder(items, rows);
+  const rows = await handle.query<BatchRow>(
+    INSERT_ACCEPTED_BATCH,
+    [JSON.stringify(input), preclaimKeys(preclaim), preclaim?.leaseMs ?? 0],
+    options,
+  );
+  const results = inOrder(items, rows);
+  return preclaim ? withClaims(results, items, rows, preclaim) : results;
 }
 
 // A resend of an already verified notification is a duplicate and is never verified again.
+// Run as index lookups (see QueryOptions.indexLookups): its generic plan from a young table
+// scanned all of `events` for every batch.
 const INSERT_DEFERRED_BATCH = `
   with input as (select * from jsonb_to_recordset($1::jsonb) as t(${MESSAGE_COLUMNS}))
   insert into inbound_messages
@@ -151,6 +201,9 @@ export async function storeDeferredBatch(
     ord,
     ...messageJson(record, idempotencyKey),
   }));
-  const rows = await handle.query<BatchRow>(INSERT_DEFERRED_BATCH, [JSON.stringify(input)], options);
+  const rows = await handle.query<BatchRow>(INSERT_DEFERRED_BATCH, [JSON.stringify(input)], {
+    ...options,
+    indexLookups: true,
+  });
   return inOrder(items, rows);
 }

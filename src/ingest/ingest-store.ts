@@ -4,6 +4,7 @@
 
 import { type DbHandle, QueryTimeoutError } from '../db/client';
 import { GroupCommit } from '../db/group-commit';
+import type { Preclaim } from '../delivery/preclaim';
 import {
   type AcceptedItem,
   type DeferredItem,
@@ -23,13 +24,15 @@ export class IngestStore {
     private readonly timeoutMs: number,
     /** Body bytes one group-commit statement may carry (bodies travel as one base64 parameter). */
     maxBatchBytes = DEFAULT_BATCH_BYTES,
+    /** With lanes in this process: which deliveries to insert already claimed for them. */
+    preclaim: (() => Preclaim | null) | null = null,
   ) {
     const limits = {
       maxWeight: maxBatchBytes,
       weigh: (item: { record: InboundRecord }) => item.record.rawBody.length,
     };
     this.accepted = new GroupCommit<AcceptedItem, StoreResult>(
-      (items, since) => storeAcceptedBatch(db, items, this.left(since)),
+      (items, since) => storeAcceptedBatch(db, items, this.left(since), preclaim?.() ?? null),
       limits,
     );
     this.deferred = new GroupCommit<DeferredItem, StoreResult>(

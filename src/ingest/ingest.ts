@@ -41,7 +41,8 @@ export interface IngestOutcome {
 }
 
 export interface FollowUps {
-  verifyMessage(messageId: string, attempt: number): void;
+  /** The first out-of-band check of a message stored as pending. */
+  checkFirst(message: InboundRecord): void;
   /** The first attempt of each new delivery, one job each on its subscriber's queue. */
   deliver(deliveries: NewDelivery[]): void;
 }
@@ -248,7 +249,7 @@ export async function ingest(deps: IngestDeps, message: InboundHttpMessage): Pro
       'message stored',
     );
   deps.metrics?.notifications.inc({ provider: record.provider, kind: record.kind, outcome: stored.status });
-  if (stored.status === 'pending') deps.followUps.verifyMessage(record.id, 0);
+  if (stored.status === 'pending') deps.followUps.checkFirst(record);
   if (stored.deliveries.length > 0) deps.followUps.deliver(stored.deliveries);
   return { answer, messageId: record.id, stored };
 }

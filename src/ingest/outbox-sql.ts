@@ -6,18 +6,35 @@
  * stored for the record and never delivered. Delivery ids are the event's ULID and the
  * subscriber's position: unique, and time-ordered like every other id.
  */
-export function outboxInsert(events: string): string {
+export function outboxInsert(events: string, preclaim: PreclaimParams | null = null): string {
+  // A delivery this process will attempt at once is inserted already claimed (see preclaim.ts).
+  const leased = preclaim && `(matched.id || ':' || matched.version) = any(${preclaim.keys})`;
+  const claim = leased
+    ? `case when ${leased} then now() + ${preclaim.leaseMs} * interval '1 millisecond' end,
+           case when ${leased} then gen_random_uuid()::text end`
+    : 'null::timestamptz, null::text';
   return `
-    insert into deliveries (id, event_id, subscriber_id, status, attempt_count, next_attempt_at)
-    select 'dlv_' || substr(${events}.id, 5) || matched.position, ${events}.id, matched.id, 'pending', 0, now()
+    insert into deliveries
+      (id, event_id, subscriber_id, status, attempt_count, next_attempt_at, lease_until, claim_token)
+    select 'dlv_' || substr(${events}.id, 5) || matched.position, ${events}.id, matched.id, 'pending', 0, now(),
+           ${claim}
     from ${events}
     cross join lateral (
-      select s.id, row_number() over (order by s.id) as position
+      select s.id, s.xmin::text as version, row_number() over (order by s.id) as position
       from subscribers s
       where s.enabled and s.deleted_at is null and ${subscriberMatches('s', events)}
     ) as matched
     where ${events}.inserted and not ${events}.superseded
-    returning id, event_id, subscriber_id`;
+    returning id, event_id, subscriber_id, claim_token`;
+}
+
+/**
+ * Parameters of a preclaiming outbox insert: `keys` is a text[] of `subscriber id:row version`
+ * (xmin) whose deliveries are claimed in the insert, `leaseMs` the lease in milliseconds.
+ */
+export interface PreclaimParams {
+  keys: string;
+  leaseMs: string;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { createAdminApi } from '../api/index';
 import { createDashboard } from '../dashboard/index';
-import { FirstDeliveries, type OfferLocally } from '../delivery/first-deliveries';
+import { FirstDeliveries, type LocalLanes } from '../delivery/first-deliveries';
 import { createApp } from '../http/app';
 import { clientAddressResolver } from '../http/client-address';
 import { applyConnectionLimits, serverTimeoutOptions } from '../http/connection-limits';
@@ -12,9 +12,8 @@ import { ingestRoutes } from '../http/ingest-routes';
 import { opsRoutes } from '../http/ops-routes';
 import type { FollowUps } from '../ingest/ingest';
 import { IngestStore } from '../ingest/ingest-store';
-import { verifyJob } from '../queue/jobs';
 import { subscriberOperations } from '../subscribers/subscriber-operations';
-import { FirstChecks } from '../verify/first-checks';
+import { type CheckLocally, FirstChecks } from '../verify/first-checks';
 import { runCheck } from '../verify/run-check';
 import type { GatewayContext } from './context';
 
@@ -27,15 +26,25 @@ export interface HttpServerRole {
   close(): Promise<void>;
 }
 
-function buildApp(context: GatewayContext, offerLocally: OfferLocally | null) {
+/** The worker side of a ROLE=all process, which the server hands first attempts and checks to. */
+export interface LocalWork {
+  lanes: LocalLanes;
+  /** Null when no provider checks messages out of band. */
+  checkLocally: CheckLocally | null;
+}
+
+function buildApp(context: GatewayContext, local: LocalWork | null) {
+  const lanes = local?.lanes ?? null;
   const { config, db, logger, dispatcher, metrics, providers, adminToken, producer, network, secrets } =
     context;
   const providerIds = config.providerConfig.known.map((plugin) => plugin.id);
-  const firstChecks = new FirstChecks(dispatcher);
-  const firstDeliveries = new FirstDeliveries(dispatcher, offerLocally);
+  const firstChecks = new FirstChecks(dispatcher, local?.checkLocally ?? null);
+  const firstDeliveries = new FirstDeliveries(
+    dispatcher,
+    lanes ? (deliveries) => lanes.offer(deliveries) : null,
+  );
   const followUps: FollowUps = {
-    verifyMessage: (messageId, attempt) =>
-      attempt === 0 ? firstChecks.add(messageId) : dispatcher.enqueue([verifyJob(messageId, attempt)]),
+    checkFirst: (message) => firstChecks.add(message),
     deliver: (deliveries) => firstDeliveries.add(deliveries),
   };
   const endpoints = providers.flatMap((provider) =>
@@ -70,7 +79,12 @@ function buildApp(context: GatewayContext, offerLocally: OfferLocally | null) {
     '/',
     ingestRoutes({
       deps: {
-        store: new IngestStore(db, config.storeTimeoutMs, config.ingestBatchBytes),
+        store: new IngestStore(
+          db,
+          config.storeTimeoutMs,
+          config.ingestBatchBytes,
+          lanes ? () => lanes.preclaim() : null,
+        ),
         checkNow: (instance, message) =>
           instance.verifier
             ? runCheck(instance.verifier, { ...message, account: instance.account }, network, {
@@ -109,10 +123,11 @@ function buildApp(context: GatewayContext, offerLocally: OfferLocally | null) {
 
 export function startHttpServer(
   context: GatewayContext,
-  offerLocally: OfferLocally | null = null,
+  /** This process's workers (ROLE=all): first attempts and checks go to them in memory. */
+  local: LocalWork | null = null,
 ): Promise<HttpServerRole> {
   const { config } = context;
-  const { app, operations } = buildApp(context, offerLocally);
+  const { app, operations } = buildApp(context, local);
   return new Promise((resolve) => {
     const server: ServerType = serve(
       {

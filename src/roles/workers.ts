@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AlertSender } from '../alerts/alert-sender';
 import { DeliveryWorker, observeAttempt } from '../delivery/delivery-worker';
 import { HttpSender } from '../delivery/http-sender';
+import { releaseClaims } from '../delivery/preclaim';
 import { SubscriberLanes } from '../delivery/subscriber-lanes';
 import { VERIFY_QUEUE, verifyJobSchema } from '../queue/jobs';
 import { Reconciler } from '../queue/reconciler';
@@ -34,6 +35,8 @@ export function deliveryLeaseMs(timeoutMs: number): number {
 export interface WorkerRole {
   reconciler: Reconciler;
   lanes: SubscriberLanes;
+  /** Null when no provider checks messages out of band. */
+  verifier: MessageVerifier | null;
   health: HealthMonitor;
   /** Stops taking jobs, lets attempts in flight finish (bounded), closes connections. */
   close(): Promise<void>;
@@ -45,11 +48,11 @@ function verifyLockMs(context: GatewayContext): number {
   return longest * MAX_REQUESTS_PER_CHECK + LEASE_MARGIN_MS;
 }
 
-/** One worker for every provider that checks messages out of band; none when no provider does. */
-function verifySpec(context: GatewayContext, lanes: SubscriberLanes): WorkerSpec<unknown> | null {
+/** The verifier, when some provider checks messages out of band. */
+function createVerifier(context: GatewayContext, lanes: SubscriberLanes): MessageVerifier | null {
   const { db, logger, dispatcher, metrics, network } = context;
   if (!context.providers.some((provider) => provider.verifier)) return null;
-  const verifier = new MessageVerifier({
+  return new MessageVerifier({
     db,
     logger,
     dispatcher,
@@ -59,6 +62,9 @@ function verifySpec(context: GatewayContext, lanes: SubscriberLanes): WorkerSpec
     alerts: context.config.alerts !== null,
     offerLocally: (deliveries) => lanes.offer(deliveries),
   });
+}
+
+function verifySpec(context: GatewayContext, verifier: MessageVerifier): WorkerSpec<unknown> {
   return defineWorker({
     queue: VERIFY_QUEUE,
     concurrency: VERIFY_CONCURRENCY,
@@ -93,10 +99,13 @@ export async function startWorkerRole(context: GatewayContext): Promise<WorkerRo
     concurrency: config.delivery.concurrency,
     lockDurationMs: leaseMs,
     handle: (job, pool, jobId) => deliveryWorker.handle(job, pool, jobId),
+    attempt: (delivery, pool) => deliveryWorker.attempt(delivery, 'scheduled', pool),
+    release: (claims) => releaseClaims(db, claims),
     enqueue: (jobs) => dispatcher.enqueue(jobs),
   });
   await lanes.start();
-  const specs = [verifySpec(context, lanes)].filter((spec) => spec !== null);
+  const verifier = createVerifier(context, lanes);
+  const specs = verifier ? [verifySpec(context, verifier)] : [];
   const pool = startWorkers(context.redisUrl, config.queuePrefix, specs, logger);
   const reconciler = new Reconciler({
     db,
@@ -129,13 +138,14 @@ export async function startWorkerRole(context: GatewayContext): Promise<WorkerRo
   return {
     reconciler,
     lanes,
+    verifier,
     health,
     async close() {
       await bounded(reconciler.stop(), SHUTDOWN_STEP_MS);
       await bounded(health.stop(), SHUTDOWN_STEP_MS);
       await bounded(alertSender?.stop(), SHUTDOWN_STEP_MS);
       const grace = config.delivery.timeoutMs + SHUTDOWN_STEP_MS;
-      await Promise.all([lanes.close(grace), pool.close(grace)]);
+      await Promise.all([lanes.close(grace), pool.close(grace), verifier?.close(grace)]);
       await bounded(sender.close(), SHUTDOWN_STEP_MS);
     },
   };

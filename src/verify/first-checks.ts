@@ -2,8 +2,10 @@
 // not one job per message (see per-tick-groups.ts); the PayPal ingest profile showed BullMQ's
 // per-job commands as a large share of Redis and Node time.
 // Retries stay one job per message (verifyJob), and so do the reconciler's re-enqueues.
+// In a ROLE=all process the first checks run in the process's own verifier, without a job.
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
+import type { InboundRecord } from '../ingest/message-store';
 import type { JobDispatcher } from '../queue/dispatcher';
 import { type QueuedJob, VERIFY_QUEUE } from '../queue/jobs';
 import { PerTickGroups } from '../queue/per-tick-groups';
@@ -30,17 +32,27 @@ export function verifyBatchJob(messageIds: string[], attempt: number): QueuedJob
   };
 }
 
-/** Collects the first checks asked for in one tick and enqueues them in groups. */
+/** Runs first checks in this process's verifier; returns the messages left to enqueue. */
+export type CheckLocally = (messages: readonly InboundRecord[]) => InboundRecord[];
+
+/**
+ * Collects the first checks asked for in one tick and enqueues them in groups. With the verify
+ * worker in the same process (ROLE=all), `checkLocally` takes them first, in memory.
+ */
 export class FirstChecks {
   private readonly groups: PerTickGroups;
 
-  constructor(dispatcher: JobDispatcher) {
+  constructor(
+    dispatcher: JobDispatcher,
+    private readonly checkLocally: CheckLocally | null = null,
+  ) {
     this.groups = new PerTickGroups(MAX_MESSAGES_PER_JOB, (groups) =>
       dispatcher.enqueue(groups.map((group) => verifyBatchJob(group.ids, 0))),
     );
   }
 
-  add(messageId: string): void {
-    this.groups.add(VERIFY_QUEUE, messageId);
+  add(message: InboundRecord): void {
+    const rest = this.checkLocally ? this.checkLocally([message]) : [message];
+    for (const left of rest) this.groups.add(VERIFY_QUEUE, left.id);
   }
 }

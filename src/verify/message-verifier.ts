@@ -2,12 +2,14 @@
 // verifier (postbacks, certificate fetches...). A verdict settles the message; no verdict
 // schedules the next attempt in PostgreSQL first and in BullMQ second, so a lost job is found
 // again by the reconciler.
+import pLimit, { type LimitFunction } from 'p-limit';
 import { createAlert } from '../alerts/alert-store';
 import type { DbHandle } from '../db/client';
 import { GroupCommit } from '../db/group-commit';
 import { FirstDeliveries, type OfferLocally } from '../delivery/first-deliveries';
 import { buildNewEvent } from '../ingest/ingest';
 import {
+  type InboundRecord,
   recordVerifiedBatch,
   type StoreResult,
   scheduleVerifyRetry,
@@ -25,6 +27,10 @@ import { type CheckResult, runCheck } from './run-check';
 
 // Used when the message's provider or account is no longer configured: it waits, it is not lost.
 const UNCONFIGURED_RETRY_MS = 5 * 60_000;
+// Local first checks (see offer): as many at once as the verify worker's jobs could hold, and a
+// bounded backlog in memory; past it they go through the queue.
+const LOCAL_CHECK_CONCURRENCY = 256;
+const LOCAL_CHECK_BACKLOG = 1000;
 
 export interface MessageVerifierDeps {
   /** Starts first attempts in this process's delivery lanes; returns those to enqueue instead. */
@@ -37,6 +43,8 @@ export interface MessageVerifierDeps {
   metrics?: GatewayMetrics;
   /** Whether `message.unverified` alerts are wanted (ALERT_WEBHOOK_URL is set). */
   alerts?: boolean;
+  /** Local first checks at once, and waiting at most (defaults: LOCAL_CHECK_*). */
+  localChecks?: { concurrency: number; backlog: number };
 }
 
 /** `message.unverified`: a message gave up on its check, or was rejected after passing it. */
@@ -88,8 +96,15 @@ export class MessageVerifier {
   // ...and one statement per verdict, for the events of the jobs that finish together.
   private readonly recorder: GroupCommit<VerifiedItem, StoreResult | null>;
   private readonly deliver: (deliveries: StoreResult['deliveries']) => void;
+  private readonly localSlots: LimitFunction;
+  private readonly localBacklog: number;
+  private readonly inFlight = new Set<Promise<void>>();
+  private waiting = 0;
+  private closed = false;
 
   constructor(private readonly deps: MessageVerifierDeps) {
+    this.localSlots = pLimit(deps.localChecks?.concurrency ?? LOCAL_CHECK_CONCURRENCY);
+    this.localBacklog = deps.localChecks?.backlog ?? LOCAL_CHECK_BACKLOG;
     this.loader = new GroupCommit((ids) => loadMessages(deps.db, ids));
     this.recorder = new GroupCommit((items) => recordVerifiedBatch(deps.db, items));
     const firstDeliveries = new FirstDeliveries(deps.dispatcher, deps.offerLocally ?? null);
@@ -115,9 +130,64 @@ export class MessageVerifier {
 
   /** Handles one verify job; safe to run twice for the same attempt (the second finds nothing to do). */
   async handle(job: VerifyJob, jobId?: string): Promise<void> {
-    const { logger } = this.deps;
     const message = await this.loader.submit(job.messageId);
     if (message?.status !== 'pending' || message.verify_attempts !== job.attempt) return;
+    await this.check(message, job, jobId);
+  }
+
+  /**
+   * First checks of messages this process just stored (ROLE=all), run here without a job: the
+   * message is already in memory and pending. Returns the messages it did not take (its backlog
+   * is full, or it is closing), which the caller enqueues. A process that dies meanwhile leaves them
+   * pending; the reconciler enqueues them, as after a Redis loss.
+   */
+  offer(records: readonly InboundRecord[]): InboundRecord[] {
+    const rest: InboundRecord[] = [];
+    for (const record of records) {
+      if (this.closed || this.waiting >= this.localBacklog) {
+        rest.push(record);
+        continue;
+      }
+      this.waiting += 1;
+      const message: PendingMessage = {
+        id: record.id,
+        provider: record.provider,
+        account: record.account,
+        kind: record.kind,
+        status: 'pending',
+        headers: record.headers,
+        raw_body: record.rawBody,
+        received_at: record.receivedAt,
+        verify_attempts: 0,
+      };
+      const work = this.localSlots(() => {
+        this.waiting -= 1;
+        return this.check(message, { messageId: record.id, attempt: 0 });
+      }).catch((error) =>
+        this.deps.logger.error(
+          { err: error, messageId: record.id },
+          'check failed; the message stays pending and the reconciler will retry it',
+        ),
+      );
+      this.inFlight.add(work);
+      void work.finally(() => this.inFlight.delete(work));
+    }
+    return rest;
+  }
+
+  /** Stops taking local checks and waits up to `graceMs` for those started. */
+  async close(graceMs: number): Promise<void> {
+    this.closed = true;
+    this.localSlots.clearQueue();
+    this.waiting = 0;
+    await Promise.race([
+      Promise.allSettled([...this.inFlight]),
+      new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
+    ]);
+  }
+
+  private async check(message: PendingMessage, job: VerifyJob, jobId?: string): Promise<void> {
+    const { logger } = this.deps;
 
     const receivedAt = new Date(message.received_at);
     const instance = findInstance(this.deps.instances, message.provider, message.account);

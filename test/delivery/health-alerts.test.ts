@@ -12,6 +12,7 @@ import { loginToDashboard, textOf } from '../support/dashboard-client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { fixture } from '../support/fixtures';
 import { startTestGateway, type TestGateway, testConfig, waitFor } from '../support/gateway';
+import { checkOnlyInstance } from '../support/plugins';
 import {
   type RecordedRequest,
   type RecordingServer,
@@ -230,17 +231,7 @@ describe('delivery.exhausted and message.unverified alerts', () => {
       db: gateway.db,
       logger: gateway.logger,
       dispatcher: gateway.dispatcher,
-      instances: [
-        {
-          provider: 'paypal',
-          account: 'default',
-          endpoints: [],
-          receive: () => {
-            throw new Error('unused');
-          },
-          verifier,
-        },
-      ],
+      instances: [checkOnlyInstance(verifier)],
       network: new NetworkClient(),
       alerts: true,
     });

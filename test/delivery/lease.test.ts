@@ -3,37 +3,15 @@
 // so no attempt is recorded twice and the delivery's state follows the live claim only.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type AttemptRecord,
-  type ClaimedDelivery,
-  claimDeliveries,
-  recordAttempts,
-} from '../../src/delivery/delivery-store';
+import { type ClaimedDelivery, claimDeliveries, recordAttempts } from '../../src/delivery/delivery-store';
 import { deliveryLeaseMs } from '../../src/roles/workers';
+import { attemptRecordOf } from '../support/attempts';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 const SUBSCRIBER = 'sub_01JD5Q8Z3R4B9T6W2X7Y0KMN1P';
 const DELIVERY = 'dlv_01JD5Q8Z3R4B9T6W2X7Y0KMN1P1';
 
-function recordOf(claim: ClaimedDelivery, statusCode: number): AttemptRecord {
-  return {
-    deliveryId: claim.id,
-    subscriberId: claim.subscriberId,
-    eventId: claim.eventId,
-    claimToken: claim.claimToken,
-    number: claim.attemptCount + 1,
-    startedAt: new Date(),
-    durationMs: 5,
-    statusCode,
-    error: null,
-    responseBody: '',
-    trigger: 'scheduled',
-    failure: statusCode === 200 ? null : `HTTP ${statusCode}`,
-    outcome: statusCode === 200 ? 'succeeded' : 'pending',
-    nextAttemptAt: statusCode === 200 ? null : new Date(),
-    exhaustedAlertId: null,
-  };
-}
+const recordOf = attemptRecordOf;
 
 describe('lease and claim token', () => {
   let database: TestDatabase;

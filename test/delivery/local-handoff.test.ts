@@ -1,9 +1,12 @@
 // With the server and the workers in one process, first attempts go straight to the subscriber's
 // lane (no Redis job). What a lane does not take is handed back to be enqueued: deliveries for a
 // subscriber it has no lane for (which makes it read the table at once), for a rate-limited one,
-// and past its backlog cap. Deliveries still waiting when the lanes stop are enqueued.
+// and past its backlog cap. Deliveries the ingest statement already claimed for a lane are always
+// taken, or, with the lane gone, their claims are given back before they are enqueued. Deliveries
+// still waiting when the lanes stop are enqueued (claims given back first).
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClaimedDelivery } from '../../src/delivery/delivery-store';
 import { SubscriberLanes } from '../../src/delivery/subscriber-lanes';
 import { createLogger } from '../../src/logger';
 import { type DeliveryJob, deliveryJobSchema, type QueuedJob } from '../../src/queue/jobs';
@@ -11,6 +14,11 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { deleteQueueKeys, REDIS_URL, testQueuePrefix, waitFor } from '../support/gateway';
 
 const ref = (id: string, subscriberId: string) => ({ id, subscriberId });
+// A delivery the ingest statement claimed; the lane only passes it on.
+const claimed = (id: string, subscriberId: string) => ({
+  ...ref(id, subscriberId),
+  claimed: { id, subscriberId, claimToken: `token-${id}` } as ClaimedDelivery,
+});
 
 describe('handing first attempts to the lanes in process', () => {
   let database: TestDatabase;
@@ -19,6 +27,8 @@ describe('handing first attempts to the lanes in process', () => {
   const started: string[] = [];
   const release = new Map<string, () => void>();
   const enqueued: QueuedJob<unknown>[] = [];
+  const released: string[] = [];
+  const attempted: string[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -40,6 +50,15 @@ describe('handing first attempts to the lanes in process', () => {
           started.push(job.deliveryId);
           release.set(job.deliveryId, resolve);
         }),
+      attempt: (delivery: ClaimedDelivery) =>
+        new Promise<void>((resolve) => {
+          attempted.push(delivery.id);
+          started.push(delivery.id);
+          release.set(delivery.id, resolve);
+        }),
+      release: async (claims) => {
+        released.push(...claims.map((claim) => claim.id));
+      },
       enqueue: (jobs) => enqueued.push(...jobs),
     });
     await lanes.start();
@@ -79,17 +98,64 @@ describe('handing first attempts to the lanes in process', () => {
     expect(lanes.offer([ref('dlv_n2', 'sub_new')])).toEqual([]);
   });
 
-  it('enqueues what is still waiting when the lanes stop', async () => {
-    // dlv_a2 holds sub_plain's only slot; dlv_a4 waits behind it.
+  it('offers its plain lanes for preclaiming, at the row version it read, while their backlog has room', async () => {
+    const versions = new Map(
+      (
+        await database.handle.rows<{ id: string; version: string }>(sql`
+          select id, xmin::text as version from subscribers`)
+      ).map((row) => [row.id, row.version]),
+    );
+    const offer = lanes.preclaim();
+    expect(offer?.leaseMs).toBe(30_000);
+    expect([...(offer?.subscribers.keys() ?? [])].sort()).toEqual(['sub_new', 'sub_plain']);
+    expect(offer?.subscribers.get('sub_plain')).toMatchObject({
+      url: 'http://127.0.0.1:9/a',
+      secret: 'whsec_AAAA',
+      version: versions.get('sub_plain'),
+    });
+
+    // dlv_a2 holds sub_plain's only slot: two wait, and the backlog of 2 is full.
+    expect(lanes.offer([claimed('dlv_p1', 'sub_plain'), claimed('dlv_p2', 'sub_plain')])).toEqual([]);
+    expect(lanes.offer([ref('dlv_p3', 'sub_plain')]).map((delivery) => delivery.id)).toEqual(['dlv_p3']);
+    expect([...(lanes.preclaim()?.subscribers.keys() ?? [])]).toEqual(['sub_new']);
+    // A preclaimed delivery is always taken: its lane was checked just before the claim.
+    expect(lanes.offer([claimed('dlv_p4', 'sub_plain')])).toEqual([]);
+  });
+
+  it('gives back the claim of a preclaimed delivery whose lane is gone, then enqueues it', async () => {
+    enqueued.length = 0;
+    expect(lanes.offer([claimed('dlv_q1', 'sub_gone')])).toEqual([]);
+    await waitFor(() => enqueued.length > 0, { what: 'the orphan enqueued' });
+    expect(released).toEqual(['dlv_q1']);
+    expect(enqueued.map((job) => [job.queue, job.opts.jobId])).toEqual([
+      ['{delivery-sub_gone}', 'dlv_q1-a0'],
+    ]);
+  });
+
+  it('attempts a preclaimed delivery with its claim when its turn comes', async () => {
+    release.get('dlv_a2')?.();
+    await waitFor(() => started.includes('dlv_p1'), { what: 'the preclaimed attempt' });
+    expect(attempted).toEqual(['dlv_p1']);
+  });
+
+  it('enqueues what is still waiting when the lanes stop, giving back the claims first', async () => {
+    // dlv_p1 holds sub_plain's only slot; dlv_p2, dlv_p4 (claimed) and dlv_a4 wait behind it.
+    expect(lanes.offer([ref('dlv_a4', 'sub_plain')]).map((delivery) => delivery.id)).toEqual(['dlv_a4']);
+    release.get('dlv_p1')?.();
+    await waitFor(() => started.includes('dlv_p2'), { what: 'dlv_p2 started' });
     expect(lanes.offer([ref('dlv_a4', 'sub_plain')])).toEqual([]);
     enqueued.length = 0;
+    released.length = 0;
     const closing = lanes.close(5000);
-    await waitFor(() => enqueued.length > 0, { what: 'the waiting delivery enqueued' });
+    await waitFor(() => enqueued.length > 1, { what: 'the waiting deliveries enqueued' });
     for (const done of release.values()) done();
     await closing;
     expect(started).not.toContain('dlv_a4');
+    expect(started).not.toContain('dlv_p4');
+    expect(released).toEqual(['dlv_p4']);
     expect(enqueued.map((job) => [job.queue, job.opts.jobId])).toEqual([
       ['{delivery-sub_plain}', 'dlv_a4-a0'],
+      ['{delivery-sub_plain}', 'dlv_p4-a0'],
     ]);
     expect(deliveryJobSchema.parse(enqueued[0]?.data)).toEqual({
       deliveryId: 'dlv_a4',

@@ -3,12 +3,11 @@
 // event (the first), the others duplicates, as across statements.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NormalizedEvent } from '../../providers/types';
 import { buildNewEvent } from '../../src/ingest/ingest';
 import { IngestStore } from '../../src/ingest/ingest-store';
-import { type InboundRecord, recordVerifiedBatch } from '../../src/ingest/message-store';
+import { recordVerifiedBatch } from '../../src/ingest/message-store';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { storedEvents, storedMessages } from '../support/messages';
+import { completedPayment, inboundRecord, storedEvents, storedMessages } from '../support/messages';
 
 let database: TestDatabase;
 
@@ -19,42 +18,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function record(id: string): InboundRecord {
-  return {
-    id,
-    provider: 'paypal',
-    account: 'default',
-    kind: 'ipn',
-    receivedAt: new Date('2026-01-02T03:04:05Z'),
-    contentType: 'application/x-www-form-urlencoded',
-    headers: {},
-    remoteAddr: '127.0.0.1',
-    rawBody: Buffer.from(`txn_id=${id}`),
-  };
-}
-
-function completed(transactionId: string): NormalizedEvent {
-  return {
-    type: 'payment.completed',
-    livemode: true,
-    occurredAt: null,
-    data: {
-      transaction_id: transactionId,
-      parent_transaction_id: null,
-      order_id: null,
-      subscription_id: null,
-      provider_status: 'Completed',
-      amount: '10.00',
-      currency: 'USD',
-      fee: null,
-      customer: { email: null, first_name: null, last_name: null, country: null },
-      items: [],
-      reason: null,
-      receiver: null,
-    },
-    raw: { txn_id: transactionId },
-  };
-}
+const record = (id: string) => inboundRecord(id);
+const completed = (transactionId: string) => completedPayment(transactionId);
 
 describe('recordVerifiedBatch', () => {
   it('stores one event per notification key; copies in the same statement are duplicates', async () => {

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
+import type { NormalizedEvent } from '../../providers/types';
 import type { DbHandle } from '../../src/db/client';
+import type { InboundRecord } from '../../src/ingest/message-store';
 
 export interface StoredMessage extends Record<string, unknown> {
   id: string;
@@ -28,4 +30,44 @@ export interface StoredEvent extends Record<string, unknown> {
 
 export async function storedEvents(db: DbHandle): Promise<StoredEvent[]> {
   return db.rows<StoredEvent>(sql`select id, type, provider, body from events order by id`);
+}
+
+/** A PayPal IPN as ingest hands it on; `fields` override any part. */
+export function inboundRecord(id: string, fields: Partial<InboundRecord> = {}): InboundRecord {
+  return {
+    id,
+    provider: 'paypal',
+    account: 'default',
+    kind: 'ipn',
+    receivedAt: new Date('2026-01-02T03:04:05Z'),
+    contentType: 'application/x-www-form-urlencoded',
+    headers: {},
+    remoteAddr: '127.0.0.1',
+    rawBody: Buffer.from(`txn_id=${id}`),
+    ...fields,
+  };
+}
+
+/** A completed payment of 10.00 USD, as a plugin normalizes it. */
+export function completedPayment(transactionId: string, providerStatus = 'Completed'): NormalizedEvent {
+  return {
+    type: 'payment.completed',
+    livemode: true,
+    occurredAt: null,
+    data: {
+      transaction_id: transactionId,
+      parent_transaction_id: null,
+      order_id: null,
+      subscription_id: null,
+      provider_status: providerStatus,
+      amount: '10.00',
+      currency: 'USD',
+      fee: null,
+      customer: { email: null, first_name: null, last_name: null, country: null },
+      items: [],
+      reason: null,
+      receiver: null,
+    },
+    raw: { txn_id: transactionId },
+  };
 }

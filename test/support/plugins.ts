@@ -4,11 +4,13 @@ import type {
   InboundRequest,
   NetworkAnswer,
   NetworkRequest,
+  OutOfBandVerifier,
   ProviderAccount,
   ProviderPlugin,
   VerifiedDecision,
   VerifyStep,
 } from '../../providers/types';
+import type { ProviderInstance } from '../../src/providers/provider-instances';
 
 /** The plugin's `default` account from these variables; throws when it has none. */
 export function configureFromEnv(plugin: ProviderPlugin, env: Record<string, string>): ProviderAccount {
@@ -75,4 +77,17 @@ export function afterPostback(
   }));
   if (result.step !== 'verified') throw new Error(`check ended ${result.step}: ${JSON.stringify(result)}`);
   return result.decision;
+}
+
+/** PayPal's `default` account with only an out-of-band check (for driving the verifier directly). */
+export function checkOnlyInstance(verifier: OutOfBandVerifier): ProviderInstance {
+  return {
+    provider: 'paypal',
+    account: 'default',
+    endpoints: [],
+    receive: () => {
+      throw new Error('unused');
+    },
+    verifier,
+  };
 }
