@@ -3,6 +3,7 @@
 // (see subscriber-lanes.ts), sized so a request never waits for a connection: the timeout then
 // counts from sending. The shared agent serves test pings and a URL changed mid-flight.
 import { Agent, type Dispatcher, request } from 'undici';
+import { deadline } from '../http/deadline';
 
 export const RESPONSE_EXCERPT_BYTES = 4096;
 // Past this we stop reading and drop the connection rather than download a huge answer.
@@ -52,7 +53,7 @@ export class HttpSender {
   async send({ url, body, headers, timeoutMs, dispatcher }: SendRequest): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const signal = AbortSignal.timeout(timeoutMs);
+    const { signal, clear } = deadline(timeoutMs);
     try {
       const response = await request(url, {
         method: 'POST',
@@ -89,6 +90,8 @@ export class HttpSender {
         error: describeError(signal.aborted ? signal.reason : error, timeoutMs),
         durationMs: elapsed(),
       };
+    } finally {
+      clear();
     }
   }
 

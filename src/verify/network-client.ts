@@ -4,6 +4,7 @@
 // showed fetch's streams, WebIDL checks and abort plumbing as a few percent of the busy time.
 import { Agent, request as undiciRequest } from 'undici';
 import type { NetworkAnswer, NetworkRequest } from '../../providers/types';
+import { deadline } from '../http/deadline';
 import { ResponseCache } from './response-cache';
 
 const MAX_ANSWER_BYTES = 256 * 1024;
@@ -50,7 +51,7 @@ export class NetworkClient {
       if (cached) return cached;
     }
     let answer: NetworkAnswer;
-    const signal = AbortSignal.timeout(timeoutMs);
+    const { signal, clear } = deadline(timeoutMs);
     try {
       // undici's request never follows redirects: a 3xx comes back as the answer.
       const response = await undiciRequest(request.url, {
@@ -63,6 +64,8 @@ export class NetworkClient {
       answer = { ok: true, status: response.statusCode, body: await readCapped(response.body) };
     } catch (error) {
       return { ok: false, error: causeOf(signal.aborted ? signal.reason : error, timeoutMs) };
+    } finally {
+      clear();
     }
     if (request.cacheForMs && answer.ok && answer.status >= 200 && answer.status < 300) {
       this.cache.set(cacheKey, answer, request.cacheForMs);
