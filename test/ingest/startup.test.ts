@@ -4,18 +4,22 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config';
+import { createSubscriber } from '../support/admin-client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { fixture } from '../support/fixtures';
 import {
   deleteQueueKeys,
   REDIS_URL,
   startTestGateway,
+  TEST_ADMIN_TOKEN,
   type TestGateway,
   TWOCHECKOUT_TEST_KEY,
   testConfig,
   testQueuePrefix,
+  waitFor,
 } from '../support/gateway';
 import { storedEvents, storedMessages } from '../support/messages';
+import { startRecordingServer } from '../support/recording-server';
 
 describe('provider switching by configuration', () => {
   let database: TestDatabase;
@@ -111,5 +115,57 @@ describe('embedded PGlite when no DATABASE_URL is set', () => {
       'duplicate',
     ]);
     await second.stop();
+  }, 120_000);
+});
+
+describe('embedded PGlite delivers', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'ipn-gateway-pglite-'));
+  const prefix = testQueuePrefix();
+  afterAll(async () => {
+    await deleteQueueKeys(prefix);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  // What `npm start` runs on a fresh machine: one process, so first attempts are claimed by the
+  // ingest statement itself (preclaim.ts) on the embedded database too.
+  it('delivers an event to a subscriber and records the attempt', async () => {
+    const subscriber = await startRecordingServer();
+    const gateway = await startTestGateway(
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        REDIS_URL,
+        QUEUE_PREFIX: prefix,
+        TWOCHECKOUT_SECRET_KEY: TWOCHECKOUT_TEST_KEY,
+        ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+        LOG_LEVEL: 'silent',
+      }),
+    );
+    try {
+      expect(gateway.db.kind).toBe('pglite');
+      await createSubscriber(gateway.url, { url: subscriber.url });
+      await waitFor(() => gateway.workers?.lanes.running().length === 1, { what: 'the lane' });
+      const response = await gateway.post('/ipn/2checkout', fixture('2checkout', 'ipn-pending.txt'));
+      expect(response.status).toBe(200);
+      await waitFor(() => subscriber.received.length === 1, { what: 'the delivery' });
+      const deliveries = await waitFor(
+        async () => {
+          const rows = await gateway.db.rows<{
+            status: string;
+            attempts: number;
+            claim_token: string | null;
+          }>(sql`
+            select d.status, d.claim_token, (select count(*)::int from delivery_attempts a where a.delivery_id = d.id) as attempts
+            from deliveries d`);
+          return rows[0]?.status === 'succeeded' ? rows : undefined;
+        },
+        { what: 'the attempt recorded' },
+      );
+      expect(deliveries).toEqual([{ status: 'succeeded', attempts: 1, claim_token: null }]);
+    } finally {
+      await gateway.stop();
+      await subscriber.close();
+    }
   }, 120_000);
 });
