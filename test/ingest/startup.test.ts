@@ -73,18 +73,21 @@ describe('Redis unreachable at readiness', () => {
   });
 });
 
+/** No DATABASE_URL: the embedded database under DATA_DIR. */
+const pgliteEnv = (dataDir: string, prefix: string) => ({
+  PORT: '0',
+  HOST: '127.0.0.1',
+  DATA_DIR: dataDir,
+  REDIS_URL,
+  QUEUE_PREFIX: prefix,
+  TWOCHECKOUT_SECRET_KEY: TWOCHECKOUT_TEST_KEY,
+  LOG_LEVEL: 'silent',
+});
+
 describe('embedded PGlite when no DATABASE_URL is set', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ipn-gateway-pglite-'));
   const prefix = testQueuePrefix();
-  const env = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    TWOCHECKOUT_SECRET_KEY: TWOCHECKOUT_TEST_KEY,
-    LOG_LEVEL: 'silent',
-  };
+  const env = pgliteEnv(dataDir, prefix);
   afterAll(async () => {
     await deleteQueueKeys(prefix);
     rmSync(dataDir, { recursive: true, force: true });
@@ -131,16 +134,7 @@ describe('embedded PGlite delivers', () => {
   it('delivers an event to a subscriber and records the attempt', async () => {
     const subscriber = await startRecordingServer();
     const gateway = await startTestGateway(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        REDIS_URL,
-        QUEUE_PREFIX: prefix,
-        TWOCHECKOUT_SECRET_KEY: TWOCHECKOUT_TEST_KEY,
-        ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-        LOG_LEVEL: 'silent',
-      }),
+      loadConfig({ ...pgliteEnv(dataDir, prefix), ADMIN_TOKEN: TEST_ADMIN_TOKEN }),
     );
     try {
       expect(gateway.db.kind).toBe('pglite');
