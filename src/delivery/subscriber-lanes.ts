@@ -15,7 +15,8 @@
 // as it does after a Redis loss. A lane takes at most LOCAL_BACKLOG such deliveries waiting for a
 // slot; past that (a slow subscriber), and for rate-limited lanes, they go through its queue.
 // Most of them arrive already claimed by the ingest statement (`preclaim`, see preclaim.ts); a
-// lane that goes away before starting them gives their claims back before enqueuing them.
+// lane that goes away before starting them gives their claims back before enqueuing them, and one
+// that has waited for a slot for half the lease gives the claim back and claims it afresh.
 //
 // Lanes follow the subscribers table: it is read every second, and a lane starts, stops or is
 // rebuilt (new origin or rate limit) to match.
@@ -296,12 +297,17 @@ export class SubscriberLanes {
         continue;
       }
       lane.waiting.set(delivery.id, claimed);
+      const offeredAt = performance.now();
       const work = lane
-        .slots(() => {
-          if (!lane.waiting.delete(delivery.id)) return Promise.resolve();
-          return claimed
-            ? this.deps.attempt(claimed, lane.target)
-            : this.deps.handle(firstAttempt(delivery.id), lane.target);
+        .slots(async () => {
+          if (!lane.waiting.delete(delivery.id)) return;
+          if (!claimed) return this.deps.handle(firstAttempt(delivery.id), lane.target);
+          if (performance.now() - offeredAt <= this.deps.lockDurationMs / 2)
+            return this.deps.attempt(claimed, lane.target);
+          // Waited behind a slow subscriber for half its lease: the lease might run out during the
+          // attempt and the reconciler hand the delivery to someone else, so claim it afresh.
+          await this.deps.release([claimed]);
+          return this.deps.handle(firstAttempt(delivery.id), lane.target);
         })
         .catch((error) =>
           this.deps.logger.error(

@@ -164,3 +164,55 @@ describe('handing first attempts to the lanes in process', () => {
     });
   });
 });
+
+describe('a preclaimed delivery that waited for half its lease', () => {
+  it('gives the claim back and claims afresh instead of attempting with it', async () => {
+    const database = await createTestDatabase();
+    const prefix = testQueuePrefix();
+    await database.handle.rows(sql`
+      insert into subscribers (id, url, secret) values ('sub_slow', 'http://127.0.0.1:9/s', 'whsec_AAAA')`);
+    const attempted: string[] = [];
+    const handled: string[] = [];
+    const released: string[] = [];
+    let finishFirst = () => {};
+    const lanes = new SubscriberLanes({
+      db: database.handle,
+      redisUrl: REDIS_URL,
+      prefix,
+      logger: createLogger('silent'),
+      concurrency: 1,
+      lockDurationMs: 200,
+      handle: async (job: DeliveryJob) => {
+        handled.push(job.deliveryId);
+      },
+      attempt: (delivery: ClaimedDelivery) => {
+        attempted.push(delivery.id);
+        return delivery.id === 'dlv_s1'
+          ? new Promise<void>((resolve) => {
+              finishFirst = resolve;
+            })
+          : Promise.resolve();
+      },
+      release: async (claims) => {
+        released.push(...claims.map((claim) => claim.id));
+      },
+      enqueue: () => {},
+    });
+    try {
+      await lanes.start();
+      // dlv_s1 holds the only slot for longer than half the lease (100 ms); dlv_s2 waits.
+      expect(lanes.offer([claimed('dlv_s1', 'sub_slow'), claimed('dlv_s2', 'sub_slow')])).toEqual([]);
+      await waitFor(() => attempted.length === 1, { what: 'the first attempt' });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      finishFirst();
+      await waitFor(() => handled.length === 1, { what: 'the fresh claim' });
+      expect(attempted).toEqual(['dlv_s1']);
+      expect(released).toEqual(['dlv_s2']);
+      expect(handled).toEqual(['dlv_s2']);
+    } finally {
+      await lanes.close(1000);
+      await deleteQueueKeys(prefix);
+      await database.drop();
+    }
+  }, 30_000);
+});
