@@ -16,14 +16,17 @@ export interface QueryOptions {
   timeoutMs?: number;
   /**
    * For statements that only look rows up by index while joining a parameter set to tables that
-   * grow (the delivery claim, record and wake; deferred ingest and verdicts). A prepared statement's cached generic plan made
-   * while those tables were small (a fresh database, or no ANALYZE yet) can scan the whole table
+   * grow (the delivery claim, record and wake; deferred ingest and verdicts). A prepared
+   * statement's cached generic plan made while those tables were small (a fresh database, or no ANALYZE yet) can scan the whole table
    * on every later call. These statements run on connections where the planner may not choose a
    * sequential scan, so the cached plan stays right as the tables grow, in one round trip.
    * Without prepared statements (PgBouncer) they are planned for each call instead.
    */
   indexLookups?: boolean;
 }
+
+/** The options of a statement that must run as index lookups (see QueryOptions.indexLookups). */
+export const INDEX_LOOKUPS = { indexLookups: true } as const;
 
 export class QueryTimeoutError extends Error {
   constructor(timeoutMs: number) {
@@ -100,7 +103,7 @@ export function openPostgres(options: PostgresOptions): DbHandle {
     connection: { application_name: 'ipn-gateway' },
   });
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
-  // Opened on first use (only delivery workers run index-lookup statements).
+  // Opened on first use (by the first statement that asks for index lookups).
   let lookupClient: postgres.Sql | null = null;
   const lookups = () => {
     if (lookupClient) return lookupClient;

@@ -6,7 +6,7 @@
 //
 // Both statements take many deliveries at once (group commit, see src/db/group-commit.ts).
 import { sql } from 'drizzle-orm';
-import type { DbHandle } from '../db/client';
+import { type DbHandle, INDEX_LOOKUPS } from '../db/client';
 import { IS_PENDING } from '../db/predicates';
 
 export interface ClaimedDelivery {
@@ -59,7 +59,6 @@ interface ClaimRow extends Record<string, unknown> {
 // the tables had grown: the bench's (d) row read 32 million deliveries rows in a minute that way.
 // They run as index lookups (see QueryOptions.indexLookups) whatever the tables' size was when
 // the plan was made.
-const INDEX_LOOKUPS = { indexLookups: true } as const;
 
 const toDate = (value: Date | string | null) => (value === null ? null : new Date(value));
 

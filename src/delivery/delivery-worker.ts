@@ -105,18 +105,6 @@ export interface LanePool {
   dispatcher: Dispatcher;
 }
 
-// Most attempts of a lane go to one URL: parsing it once per URL, not per attempt.
-const origins = new Map<string, string>();
-function originOf(url: string): string {
-  let origin = origins.get(url);
-  if (origin === undefined) {
-    origin = new URL(url).origin;
-    if (origins.size >= 1000) origins.clear();
-    origins.set(url, origin);
-  }
-  return origin;
-}
-
 export class DeliveryWorker {
   private readonly claims: GroupCommit<ClaimRequest, ClaimedDelivery | null>;
   private readonly records: GroupCommit<AttemptRecord, boolean>;
@@ -154,7 +142,7 @@ export class DeliveryWorker {
       await parkDelivery(this.deps.db, delivery.id, PARKED_REASON);
       return;
     }
-    const dispatcher = pool && originOf(delivery.url) === pool.origin ? pool.dispatcher : undefined;
+    const dispatcher = pool && new URL(delivery.url).origin === pool.origin ? pool.dispatcher : undefined;
     const { record, retryInMs } = await this.send(delivery, trigger, dispatcher);
     const recorded = await this.records.submit(record);
     // No child logger per attempt: pino serializes a child's bindings when it is made.

@@ -112,7 +112,7 @@ interface Lane {
   pool: Pool;
   connection: RedisConnection;
   slots: LimitFunction;
-  target: { origin: string; dispatcher: Pool };
+  target: LanePool;
   /** First attempts handed over by `offer` that have not started yet, with their claims. */
   waiting: Map<string, ClaimedDelivery | null>;
 }

@@ -3,7 +3,7 @@
 // row before it is answered. Copies of one notification inside a batch are resolved here (only
 // the first may create the event; PostgreSQL cannot upsert one key twice in a statement), and
 // across batches by the unique index, as before.
-import type { DbHandle, QueryOptions } from '../db/client';
+import { type DbHandle, INDEX_LOOKUPS, type QueryOptions } from '../db/client';
 import { type Preclaim, type PreclaimedEvent, preclaimedDelivery, preclaimKeys } from '../delivery/preclaim';
 import { paymentCtes } from '../payments/payment-sql';
 import {
@@ -203,7 +203,7 @@ export async function storeDeferredBatch(
   }));
   const rows = await handle.query<BatchRow>(INSERT_DEFERRED_BATCH, [JSON.stringify(input)], {
     ...options,
-    indexLookups: true,
+    ...INDEX_LOOKUPS,
   });
   return inOrder(items, rows);
 }

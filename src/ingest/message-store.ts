@@ -2,7 +2,7 @@
 // message's event and outbox, several messages per statement). Ingest's accepted and deferred messages go through batched-store.ts.
 // Idempotency is the unique index on events (provider, idempotency_key). The statements are
 // fixed text with positional parameters: prepared once per connection, built once.
-import type { DbHandle, QueryOptions } from '../db/client';
+import { type DbHandle, INDEX_LOOKUPS, type QueryOptions } from '../db/client';
 import { IS_PENDING } from '../db/predicates';
 import type { ClaimedDelivery } from '../delivery/delivery-store';
 import type { PaymentFacts } from '../payments/payment-facts';
@@ -125,10 +125,6 @@ export function eventInput(event: NewEvent): Record<string, unknown> {
   };
 }
 
-// Index lookups only: as a cached generic plan from a young table it read every inbound message
-// per call (the PayPal ingest bench: 3.6 million rows in 10 s).
-const INDEX_LOOKUPS = { indexLookups: true } as const;
-
 // $1 a JSON array, one row per message: its id, provider, account, received_at, the event's
 // account-scoped key, `leader` (the first of its key in the array: PostgreSQL cannot upsert one key
 // twice in a statement) and the event (eventInput). Same payment and outbox SQL as the ingest batch;
@@ -211,6 +207,8 @@ export async function recordVerifiedBatch(
       ...eventInput(event),
     };
   });
+  // Index lookups: as a cached generic plan from a young table it read every inbound message per
+  // call (the PayPal ingest bench: 3.6 million rows in 10 s).
   const rows = await handle.query<VerifiedRow>(RECORD_VERIFIED, [JSON.stringify(input)], INDEX_LOOKUPS);
   const byId = new Map(rows.map((row) => [row.id, row]));
   // null: no such message, or it was no longer pending (settled by another check).

@@ -99,7 +99,8 @@ export class MessageVerifier {
   private readonly localSlots: LimitFunction;
   private readonly localBacklog: number;
   private readonly inFlight = new Set<Promise<void>>();
-  private waiting = 0;
+  /** Local first checks not started yet. */
+  private readonly waiting = new Set<string>();
   private closed = false;
 
   constructor(private readonly deps: MessageVerifierDeps) {
@@ -144,11 +145,11 @@ export class MessageVerifier {
   offer(records: readonly InboundRecord[]): InboundRecord[] {
     const rest: InboundRecord[] = [];
     for (const record of records) {
-      if (this.closed || this.waiting >= this.localBacklog) {
+      if (this.closed || this.waiting.size >= this.localBacklog) {
         rest.push(record);
         continue;
       }
-      this.waiting += 1;
+      this.waiting.add(record.id);
       const message: PendingMessage = {
         id: record.id,
         provider: record.provider,
@@ -160,9 +161,9 @@ export class MessageVerifier {
         received_at: record.receivedAt,
         verify_attempts: 0,
       };
-      const work = this.localSlots(() => {
-        this.waiting -= 1;
-        return this.check(message, { messageId: record.id, attempt: 0 });
+      const work = this.localSlots(async () => {
+        if (!this.waiting.delete(record.id)) return;
+        await this.check(message, { messageId: record.id, attempt: 0 });
       }).catch((error) =>
         this.deps.logger.error(
           { err: error, messageId: record.id },
@@ -175,11 +176,15 @@ export class MessageVerifier {
     return rest;
   }
 
-  /** Stops taking local checks and waits up to `graceMs` for those started. */
+  /**
+   * Stops taking local checks, enqueues those not started (as first-check jobs), and waits up to
+   * `graceMs` for those started.
+   */
   async close(graceMs: number): Promise<void> {
     this.closed = true;
-    this.localSlots.clearQueue();
-    this.waiting = 0;
+    const notStarted = [...this.waiting];
+    this.waiting.clear();
+    if (notStarted.length > 0) this.deps.dispatcher.enqueue(notStarted.map((id) => verifyJob(id, 0)));
     await Promise.race([
       Promise.allSettled([...this.inFlight]),
       new Promise((resolve) => setTimeout(resolve, graceMs).unref()),

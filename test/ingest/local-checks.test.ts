@@ -1,7 +1,7 @@
 // With the verify worker in the same process (ROLE=all), the first check of a message just stored
 // runs in the process's own verifier, from the message in memory: no job, no read of the message.
 // The verifier takes a bounded backlog and hands back the rest (and everything once it is closing),
-// which the caller enqueues.
+// which the caller enqueues; checks not started when it closes are enqueued as first-check jobs.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkAnswer, OutOfBandVerifier } from '../../providers/types';
@@ -91,7 +91,16 @@ describe('first checks in the process that stored the message', () => {
     ]);
     expect(enqueued).toEqual([]);
 
-    await messageVerifier.close(1000);
+    // Closing: the check in flight finishes, the one not started is enqueued as a first check.
+    const [running, queued] = ['msg_local_5', 'msg_local_6'].map(pending) as [InboundRecord, InboundRecord];
+    for (const record of [running, queued]) await insertPending(db, record);
+    expect(messageVerifier.offer([running, queued])).toEqual([]);
+    await waitFor(() => postbacks.length === 3, { what: 'the third postback' });
+    const closing = messageVerifier.close(5000);
+    expect(enqueued.map((job) => [job.queue, job.opts.jobId])).toEqual([['verify', 'msg_local_6-v0']]);
+    postbacks[2]?.answer({ ok: true, status: 200, body: Buffer.from('INVALID') });
+    await closing;
+    expect(postbacks).toHaveLength(3);
     const late = pending('msg_local_4');
     expect(messageVerifier.offer([late])).toEqual([late]);
   });
