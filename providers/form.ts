@@ -164,9 +164,56 @@ export function decodeFields(fields: FormField[], charset: string | null): Chars
   };
 }
 
-/** Decodes as UTF-8 (2Checkout). */
-export function decodeUtf8(fields: FormField[]): DecodedField[] {
-  return fields.map((field) => ({ name: field.name, value: field.value.toString('utf8') }));
+const PLUS_OR_PERCENT = /[+%]/;
+
+/** A component as text: a slice of the latin1 body when it has nothing to decode. */
+function componentText(
+  text: string,
+  body: Buffer,
+  start: number,
+  end: number,
+  encoding: BufferEncoding,
+): string {
+  const slice = text.slice(start, end);
+  return PLUS_OR_PERCENT.test(slice) ? decodeComponent(body, start, end).toString(encoding) : slice;
+}
+
+/**
+ * What `parseForm` reads, with names as latin1 and values as UTF-8 (2Checkout), read from one
+ * string of the body: validated bytes are printable ASCII, the same in latin1 and UTF-8, so a
+ * component without `+` or `%` is a slice of that string and needs no buffer of its own (the
+ * 2Checkout profile had the per-component views and decodes as its largest part).
+ */
+export function parseUtf8Form(
+  body: Buffer,
+  limits: FormLimits = DEFAULT_FORM_LIMITS,
+): { ok: true; fields: DecodedField[] } | { ok: false; reason: string } {
+  if (body.length === 0) return { ok: false, reason: 'empty body' };
+  const malformation = findMalformation(body);
+  if (malformation) return { ok: false, reason: `not a well-formed form: ${malformation}` };
+
+  const text = body.toString('latin1');
+  const fields: DecodedField[] = [];
+  let segmentStart = 0;
+  while (segmentStart <= text.length) {
+    let segmentEnd = text.indexOf('&', segmentStart);
+    if (segmentEnd === -1) segmentEnd = text.length;
+    if (segmentEnd > segmentStart) {
+      let equals = text.indexOf('=', segmentStart);
+      if (equals === -1 || equals > segmentEnd) equals = segmentEnd;
+      const name = componentText(text, body, segmentStart, equals, 'latin1');
+      if (name.length > 0) {
+        if (fields.length >= limits.maxFields) {
+          return { ok: false, reason: `too many fields (more than ${limits.maxFields})` };
+        }
+        const value = equals < segmentEnd ? componentText(text, body, equals + 1, segmentEnd, 'utf8') : '';
+        fields.push({ name, value });
+      }
+    }
+    segmentStart = segmentEnd + 1;
+  }
+  if (fields.length === 0) return { ok: false, reason: 'no form fields in body' };
+  return { ok: true, fields };
 }
 
 /** Groups PHP-style: `NAME[]` repeats become one array under `NAME` at its first position; a repeated plain key keeps its first position and last value. */

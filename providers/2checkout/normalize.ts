@@ -72,8 +72,11 @@ function lcnData(byName: FieldMap): EventData {
   };
 }
 
-export function normalize(kind: MessageKind, fields: GroupedFields): NormalizedEvent {
-  const byName = fieldMap(fields);
+export function normalize(
+  kind: MessageKind,
+  fields: GroupedFields,
+  byName = fieldMap(fields),
+): NormalizedEvent {
   return {
     type: eventType(kind, scalar(byName, 'ORDERSTATUS')),
     livemode: scalar(byName, kind === 'ipn' ? 'TEST_ORDER' : 'TEST') !== '1',

@@ -21,8 +21,7 @@ export function receiptDate(now: Date): string {
 }
 
 /** The values the receipt HMAC covers, before DATE; first array elements exactly as received. */
-export function receiptValues(kind: MessageKind, fields: GroupedFields): string[] {
-  const byName = fieldMap(fields);
+export function receiptValues(kind: MessageKind, fields: GroupedFields, byName = fieldMap(fields)): string[] {
   if (kind === 'ipn') {
     return [
       list(byName, 'IPN_PID')[0] ?? '',

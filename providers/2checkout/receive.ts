@@ -1,7 +1,8 @@
 // One inbound IPN/LCN: parse, verify the strongest signature, key, receipt, normalize.
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { decodeUtf8, groupFields, parseForm } from '../form';
+import { groupFields, parseUtf8Form } from '../form';
 import type { InboundDecision, InboundRequest, ProviderResponse } from '../types';
+import { fieldMap } from './fields';
 import { idempotencyKey } from './idempotency';
 import { normalize } from './normalize';
 import { buildReceipt, receiptDate, receiptValues } from './receipt';
@@ -18,7 +19,7 @@ export function createReceiver(secretKey: string): (request: InboundRequest) => 
   const hmacKey: KeyObject = createSecretKey(Buffer.from(secretKey, 'utf8'));
 
   return (request) => {
-    const parsed = parseForm(request.rawBody);
+    const parsed = parseUtf8Form(request.rawBody);
     if (!parsed.ok) {
       return {
         outcome: 'malformed',
@@ -26,10 +27,12 @@ export function createReceiver(secretKey: string): (request: InboundRequest) => 
         response: plainText(400, 'Bad request: the body is not a well-formed form.'),
       };
     }
-    const fields = groupFields(decodeUtf8(parsed.fields));
+    const fields = groupFields(parsed.fields);
+    // One lookup map for the signature, the receipt and the event.
+    const byName = fieldMap(fields);
     const messageKey = idempotencyKey(request.kind, fields);
 
-    const signature = strongestSignature(fields);
+    const signature = strongestSignature(fields, byName);
     if (signature === null) {
       return {
         outcome: 'rejected',
@@ -50,13 +53,13 @@ export function createReceiver(secretKey: string): (request: InboundRequest) => 
     const receipt = buildReceipt(
       signature.algorithm,
       hmacKey,
-      receiptValues(request.kind, fields),
+      receiptValues(request.kind, fields, byName),
       receiptDate(request.now),
     );
     return {
       outcome: 'accepted',
       idempotencyKey: messageKey,
-      event: normalize(request.kind, fields),
+      event: normalize(request.kind, fields, byName),
       response: { status: 200, contentType: 'text/html; charset=utf-8', body: receipt },
     };
   };

@@ -43,8 +43,10 @@ export interface PresentedSignature {
 }
 
 /** The strongest signature field present, even if empty: a weaker one must not stand in for it. */
-export function strongestSignature(fields: GroupedFields): PresentedSignature | null {
-  const byName = new Map(fields);
+export function strongestSignature(
+  fields: GroupedFields,
+  byName: ReadonlyMap<string, string | string[]> = new Map(fields),
+): PresentedSignature | null {
   for (const { field, algorithm } of SIGNATURES) {
     const value = byName.get(field);
     if (value !== undefined) return { field, algorithm, value };

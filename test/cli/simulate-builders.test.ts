@@ -8,7 +8,7 @@ import {
   TWOCHECKOUT_EVENT_TYPES,
 } from '../../providers/2checkout/simulator/twocheckout-message';
 import { checkReceipt } from '../../providers/2checkout/simulator/twocheckout-receipt';
-import { decodeUtf8, groupFields, parseForm } from '../../providers/form';
+import { groupFields, parseForm, parseUtf8Form } from '../../providers/form';
 import { paypalPlugin } from '../../providers/paypal/index';
 import { postbackVerdict } from '../../providers/paypal/simulator/fake-paypal-server';
 import { paypalDate } from '../../providers/paypal/simulator/paypal-dates';
@@ -155,9 +155,9 @@ describe('2Checkout message builder', () => {
         algorithms: chosen,
       });
       expect(message.receiptAlgorithm).toBe(chosen.at(-1));
-      const parsed = parseForm(message.body);
+      const parsed = parseUtf8Form(message.body);
       if (!parsed.ok) throw new Error(parsed.reason);
-      expect(groupFields(decodeUtf8(parsed.fields))).toEqual(message.fields);
+      expect(groupFields(parsed.fields)).toEqual(message.fields);
 
       const decision = twocheckout.receive(inbound(message.kind, message.body, { now: NOW }));
       if (decision.outcome !== 'accepted') throw new Error(`not accepted: ${JSON.stringify(decision)}`);
@@ -205,9 +205,9 @@ describe('2Checkout message builder', () => {
   });
 
   it('checks receipts against the published vector and spots wrong ones', () => {
-    const parsed = parseForm(fixture('2checkout', 'ipn-complete-all-signatures.txt'));
+    const parsed = parseUtf8Form(fixture('2checkout', 'ipn-complete-all-signatures.txt'));
     if (!parsed.ok) throw new Error(parsed.reason);
-    const fields = groupFields(decodeUtf8(parsed.fields));
+    const fields = groupFields(parsed.fields);
     const expect3 = { kind: 'ipn' as const, fields, algorithm: 'sha3-256' as const, secretKey: SECRET };
     const vector =
       '<sig algo="sha3-256" date="20261121120000">4b5ea8cda85e19e032e2ae929d9a5bf3ca23e7516a9ff8c658a6e5a59c8acf90</sig>';

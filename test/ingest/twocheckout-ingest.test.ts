@@ -143,10 +143,10 @@ describe('2Checkout IPN and LCN endpoints', () => {
       .replace('REFNO=', 'REFNO=9')
       .replace(/&(HASH|SIGNATURE_SHA2_256|SIGNATURE_SHA3_256)=[0-9a-f]+/g, '');
     // re-sign the altered copy so it is a new, genuine notification
-    const { parseForm, decodeUtf8, groupFields } = await import('../../providers/form');
-    const parsed = parseForm(Buffer.from(body));
+    const { parseUtf8Form, groupFields } = await import('../../providers/form');
+    const parsed = parseUtf8Form(Buffer.from(body));
     if (!parsed.ok) throw new Error(parsed.reason);
-    const source = groupFields(decodeUtf8(parsed.fields))
+    const source = groupFields(parsed.fields)
       .flatMap(([, value]) => (Array.isArray(value) ? value : [value]))
       .map(lp)
       .join('');

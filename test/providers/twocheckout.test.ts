@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { twocheckoutPlugin } from '../../providers/2checkout/index';
 import { buildReceipt, receiptDate } from '../../providers/2checkout/receipt';
 import { signatureSource } from '../../providers/2checkout/signature';
-import { decodeUtf8, groupFields, parseForm } from '../../providers/form';
+import { groupFields, parseUtf8Form } from '../../providers/form';
 import type { InboundDecision, MessageKind, ProviderAccount } from '../../providers/types';
 import { FIXTURES_DIR } from '../support/fixtures';
 import { configureFromEnv, inbound } from '../support/plugins';
@@ -185,9 +185,9 @@ const LCN_72_RECEIPTS = {
 };
 
 function pluginSource(body: string): string {
-  const parsed = parseForm(Buffer.from(body, 'latin1'));
+  const parsed = parseUtf8Form(Buffer.from(body, 'latin1'));
   if (!parsed.ok) throw new Error(parsed.reason);
-  return signatureSource(groupFields(decodeUtf8(parsed.fields)));
+  return signatureSource(groupFields(parsed.fields));
 }
 
 /** Keeps only `field` of the three signatures. */

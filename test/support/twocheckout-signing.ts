@@ -1,15 +1,15 @@
 // Makes new, genuinely signed 2Checkout IPNs from a fixture, so tests can send many distinct ones.
 import { createHmac } from 'node:crypto';
-import { decodeUtf8, groupFields, parseForm } from '../../providers/form';
+import { groupFields, parseUtf8Form } from '../../providers/form';
 import { fixture } from './fixtures';
 import { TWOCHECKOUT_TEST_KEY } from './gateway';
 
 const SIGNATURE_FIELDS = /&(HASH|SIGNATURE_SHA2_256|SIGNATURE_SHA3_256)=[0-9a-fA-F]*/g;
 
 function signatureSource(body: string): string {
-  const parsed = parseForm(Buffer.from(body));
+  const parsed = parseUtf8Form(Buffer.from(body));
   if (!parsed.ok) throw new Error(parsed.reason);
-  return groupFields(decodeUtf8(parsed.fields))
+  return groupFields(parsed.fields)
     .flatMap(([, value]) => (Array.isArray(value) ? value : [value]))
     .map((value) => `${Buffer.byteLength(value)}${value}`)
     .join('');
