@@ -17,8 +17,8 @@ export interface QueryOptions {
   /**
    * For statements that only look rows up by index while joining a parameter set to tables that
    * grow (the delivery claim, record and wake; deferred ingest and verdicts). A prepared
-   * statement's cached generic plan made while those tables were small (a fresh database, or no ANALYZE yet) can scan the whole table
-   * on every later call. These statements run on connections where the planner may not choose a
+   * statement's cached generic plan made while those tables were small (a fresh database, or no
+   * ANALYZE yet) can scan the whole table on every later call. These statements run on connections where the planner may not choose a
    * sequential scan, so the cached plan stays right as the tables grow, in one round trip.
    * Without prepared statements (PgBouncer) they are planned for each call instead.
    */
@@ -172,8 +172,8 @@ export function openPostgres(options: PostgresOptions): DbHandle {
   };
 }
 
-// Delivery claims, records and wakes, deferred ingest and verdicts: each keeps at most two
-// statements in flight (group commit).
+// Delivery claims, records and wakes and verdicts keep at most two statements in flight each,
+// deferred ingest one (group commit).
 const LOOKUP_CONNECTIONS = 8;
 
 /** Embedded PostgreSQL (WASM) persisted under `dataDir`; loaded lazily, it is large. */

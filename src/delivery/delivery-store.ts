@@ -112,8 +112,29 @@ const CLAIM = `
   join subscribers s on s.id = claimed.subscriber_id
   left join inbound_messages m on m.id = e.message_id`;
 
-function toClaimed(row: ClaimRow): ClaimedDelivery {
+/** The subscriber's columns an attempt is sent and signed with, as a claim reads them. */
+export interface SubscriberColumns {
+  url: string;
+  format: string;
+  headers: Record<string, string> | string | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | string | null;
+}
+
+export function subscriberFields(row: SubscriberColumns) {
   const headers = typeof row.headers === 'string' ? JSON.parse(row.headers) : row.headers;
+  return {
+    url: row.url,
+    format: row.format === 'raw' ? ('raw' as const) : ('event' as const),
+    headers: (headers ?? {}) as Record<string, string>,
+    secret: row.secret,
+    previousSecret: row.previous_secret,
+    previousSecretExpiresAt: toDate(row.previous_secret_expires_at),
+  };
+}
+
+function toClaimed(row: ClaimRow): ClaimedDelivery {
   return {
     id: row.id,
     claimToken: row.claim_token,
@@ -124,14 +145,9 @@ function toClaimed(row: ClaimRow): ClaimedDelivery {
     eventBody: row.event_body,
     paymentKey: row.payment_key,
     subscriberId: row.subscriber_id,
-    url: row.url,
-    format: row.format === 'raw' ? 'raw' : 'event',
+    ...subscriberFields(row),
     ordered: row.ordering === 'transaction',
-    headers: headers ?? {},
     subscriberActive: row.active,
-    secret: row.secret,
-    previousSecret: row.previous_secret,
-    previousSecretExpiresAt: toDate(row.previous_secret_expires_at),
     rawBody: row.raw_body === null ? null : Buffer.from(row.raw_body),
     rawContentType: row.raw_content_type,
   };

@@ -38,7 +38,7 @@ import {
   type QueuedJob,
 } from '../queue/jobs';
 import { createWorkerConnection, type RedisConnection } from '../queue/redis';
-import type { ClaimedDelivery } from './delivery-store';
+import { type ClaimedDelivery, type SubscriberColumns, subscriberFields } from './delivery-store';
 import type { LanePool } from './delivery-worker';
 import type { LeaseSubscriber, Preclaim } from './preclaim';
 
@@ -78,32 +78,15 @@ interface LaneConfig {
   subscriber: LeaseSubscriber;
 }
 
-interface SubscriberRow extends Record<string, unknown> {
+interface SubscriberRow extends SubscriberColumns, Record<string, unknown> {
   id: string;
   version: string;
-  url: string;
   rate_limit: number | null;
   ordering: string;
-  format: string;
-  headers: Record<string, string> | string | null;
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: Date | string | null;
 }
 
 function leaseSubscriber(row: SubscriberRow): LeaseSubscriber {
-  const headers = typeof row.headers === 'string' ? JSON.parse(row.headers) : row.headers;
-  const expires = row.previous_secret_expires_at;
-  return {
-    id: row.id,
-    version: row.version,
-    url: row.url,
-    format: row.format === 'raw' ? 'raw' : 'event',
-    headers: headers ?? {},
-    secret: row.secret,
-    previousSecret: row.previous_secret,
-    previousSecretExpiresAt: expires === null ? null : new Date(expires),
-  };
+  return { id: row.id, version: row.version, ...subscriberFields(row) };
 }
 
 interface Lane {
