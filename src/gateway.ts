@@ -73,6 +73,7 @@ function localWork(workers: WorkerRole): LocalWork {
   return {
     lanes: workers.lanes,
     checkLocally: verifier && ((messages) => verifier.offer(messages)),
+    firstCheckHoldMs: verifier?.localHoldMs ?? 0,
   };
 }
 

@@ -42,6 +42,8 @@ export const inboundMessages = pgTable(
     eventId: text('event_id'),
     verifyAttempts: integer('verify_attempts').notNull().default(0),
     nextVerifyAt: timestamptz('next_verify_at'),
+    /** A worker job's check holds the message until then (see MessageVerifier.claim). */
+    verifyClaimedUntil: timestamptz('verify_claimed_until'),
     verifyError: text('verify_error'),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
     /** Set when an erasure request removed its raw bytes. */

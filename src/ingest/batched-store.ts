@@ -173,7 +173,8 @@ export async function storeAcceptedBatch(
   return preclaim ? withClaims(results, items, rows, preclaim) : results;
 }
 
-// A resend of an already verified notification is a duplicate and is never verified again.
+// A resend of an already verified notification is a duplicate and is never verified again. The
+// first check is due once the hold ($2 ms) has passed: until then the reconciler leaves it alone.
 // Run as index lookups (see QueryOptions.indexLookups): its generic plan from a young table
 // scanned all of `events` for every batch.
 const INSERT_DEFERRED_BATCH = `
@@ -186,7 +187,7 @@ const INSERT_DEFERRED_BATCH = `
          case when existing.id is null then 'pending' else 'duplicate' end,
          case when existing.id is null then null else 'resend of an already verified notification' end,
          existing.id,
-         case when existing.id is null then now() else null end
+         case when existing.id is null then now() + $2::int * interval '1 millisecond' end
   from input
   left join events existing
     on existing.provider = input.provider and existing.idempotency_key = input.idempotency_key
@@ -195,15 +196,20 @@ const INSERT_DEFERRED_BATCH = `
 export async function storeDeferredBatch(
   handle: DbHandle,
   items: DeferredItem[],
+  firstCheckHoldMs: number,
   options?: QueryOptions,
 ): Promise<StoreResult[]> {
   const input = items.map(({ record, idempotencyKey }, ord) => ({
     ord,
     ...messageJson(record, idempotencyKey),
   }));
-  const rows = await handle.query<BatchRow>(INSERT_DEFERRED_BATCH, [JSON.stringify(input)], {
-    ...options,
-    ...INDEX_LOOKUPS,
-  });
+  const rows = await handle.query<BatchRow>(
+    INSERT_DEFERRED_BATCH,
+    [JSON.stringify(input), firstCheckHoldMs],
+    {
+      ...options,
+      ...INDEX_LOOKUPS,
+    },
+  );
   return inOrder(items, rows);
 }

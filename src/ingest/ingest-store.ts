@@ -15,6 +15,18 @@ import { type InboundRecord, type NewEvent, type StoreResult, storeRejected } fr
 
 const DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
 
+export interface IngestStoreOptions {
+  /** Body bytes one group-commit statement may carry (bodies travel as one base64 parameter). */
+  maxBatchBytes?: number;
+  /** With lanes in this process: which deliveries to insert already claimed for them. */
+  preclaim?: (() => Preclaim | null) | null;
+  /**
+   * How long the reconciler leaves a stored message's first check to this process (it runs its
+   * first checks in memory, with no hold in the database); 0 when they go through the queue.
+   */
+  firstCheckHoldMs?: number;
+}
+
 export class IngestStore {
   private readonly accepted: GroupCommit<AcceptedItem, StoreResult>;
   private readonly deferred: GroupCommit<DeferredItem, StoreResult>;
@@ -22,10 +34,7 @@ export class IngestStore {
   constructor(
     private readonly db: DbHandle,
     private readonly timeoutMs: number,
-    /** Body bytes one group-commit statement may carry (bodies travel as one base64 parameter). */
-    maxBatchBytes = DEFAULT_BATCH_BYTES,
-    /** With lanes in this process: which deliveries to insert already claimed for them. */
-    preclaim: (() => Preclaim | null) | null = null,
+    { maxBatchBytes = DEFAULT_BATCH_BYTES, preclaim = null, firstCheckHoldMs = 0 }: IngestStoreOptions = {},
   ) {
     const limits = {
       // One statement at a time: the next one takes everything that arrived meanwhile. Measured on
@@ -40,7 +49,7 @@ export class IngestStore {
       limits,
     );
     this.deferred = new GroupCommit<DeferredItem, StoreResult>(
-      (items, since) => storeDeferredBatch(db, items, this.left(since)),
+      (items, since) => storeDeferredBatch(db, items, firstCheckHoldMs, this.left(since)),
       limits,
     );
   }

@@ -235,7 +235,8 @@ export async function settleWithoutEvent(
 
 const SCHEDULE_VERIFY_RETRY = `
   update inbound_messages
-  set verify_attempts = $2, next_verify_at = $3::timestamptz, verify_error = $4, updated_at = now()
+  set verify_attempts = $2, next_verify_at = $3::timestamptz, verify_error = $4, verify_claimed_until = null,
+      updated_at = now()
   where id = $1 and ${IS_PENDING}`;
 
 /** A verification attempt that got no verdict; the next one is due at `nextAt`. */

@@ -109,6 +109,7 @@ export class Reconciler {
         tx,
         sql`select id, verify_attempts from inbound_messages
             where status = 'pending' and next_verify_at < ${cutoff}::timestamptz
+              and (verify_claimed_until is null or verify_claimed_until < now())
             order by next_verify_at limit ${limit}`,
       );
       dispatcher.enqueue(verifications.map((row) => verifyJob(row.id, row.verify_attempts)));

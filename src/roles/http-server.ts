@@ -31,6 +31,8 @@ export interface LocalWork {
   lanes: LocalLanes;
   /** Null when no provider checks messages out of band. */
   checkLocally: CheckLocally | null;
+  /** The longest a local first check may keep its message (see MessageVerifier.localHoldMs). */
+  firstCheckHoldMs: number;
 }
 
 function buildApp(context: GatewayContext, local: LocalWork | null) {
@@ -79,12 +81,11 @@ function buildApp(context: GatewayContext, local: LocalWork | null) {
     '/',
     ingestRoutes({
       deps: {
-        store: new IngestStore(
-          db,
-          config.storeTimeoutMs,
-          config.ingestBatchBytes,
-          lanes ? () => lanes.preclaim() : null,
-        ),
+        store: new IngestStore(db, config.storeTimeoutMs, {
+          maxBatchBytes: config.ingestBatchBytes,
+          preclaim: lanes ? () => lanes.preclaim() : null,
+          firstCheckHoldMs: local?.checkLocally ? local.firstCheckHoldMs : 0,
+        }),
         checkNow: (instance, message) =>
           instance.verifier
             ? runCheck(instance.verifier, { ...message, account: instance.account }, network, {

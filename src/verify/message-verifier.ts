@@ -23,7 +23,7 @@ import type { JobDispatcher } from '../queue/dispatcher';
 import { type VerifyJob, verifyJob } from '../queue/jobs';
 import type { VerifyBatchJob } from './first-checks';
 import type { NetworkClient } from './network-client';
-import { type CheckResult, runCheck } from './run-check';
+import { type CheckResult, MAX_REQUESTS_PER_CHECK, runCheck } from './run-check';
 
 // Used when the message's provider or account is no longer configured: it waits, it is not lost.
 const UNCONFIGURED_RETRY_MS = 5 * 60_000;
@@ -31,6 +31,11 @@ const UNCONFIGURED_RETRY_MS = 5 * 60_000;
 // bounded backlog in memory; past it they go through the queue.
 const LOCAL_CHECK_CONCURRENCY = 256;
 const LOCAL_CHECK_BACKLOG = 1000;
+// A job's hold on its message lasts its longest check plus this (the job's own overhead).
+const CLAIM_MARGIN_MS = 30_000;
+// A local first check that waited this long for a slot goes through the queue instead, so a local
+// check ends within localHoldMs of its message being stored.
+const LOCAL_WAIT_LIMIT_MS = 60_000;
 
 export interface MessageVerifierDeps {
   /** Starts first attempts in this process's delivery lanes; returns those to enqueue instead. */
@@ -43,8 +48,8 @@ export interface MessageVerifierDeps {
   metrics?: GatewayMetrics;
   /** Whether `message.unverified` alerts are wanted (ALERT_WEBHOOK_URL is set). */
   alerts?: boolean;
-  /** Local first checks at once, and waiting at most (defaults: LOCAL_CHECK_*). */
-  localChecks?: { concurrency: number; backlog: number };
+  /** Local first checks at once, how many may wait, and for how long (defaults: LOCAL_*). */
+  localChecks?: { concurrency: number; backlog: number; waitLimitMs?: number };
 }
 
 /** `message.unverified`: a message gave up on its check, or was rejected after passing it. */
@@ -79,41 +84,75 @@ export function retryDelay(scheduleMs: number[], attempt: number): number {
   return scheduleMs[attempt] ?? last;
 }
 
-const LOAD_MESSAGES = `
-  select id, provider, account, kind, status, headers, raw_body, received_at, verify_attempts
-  from inbound_messages where id = any($1::text[])`;
+// Takes the messages a group of jobs is about to check: still pending at the job's attempt, and
+// not held by another job's check. Holding them until `$3` ms from now means a second job for the
+// same attempt (the reconciler's, or a redelivered one) leaves the message alone instead of asking
+// the provider again; a check that dies with its worker is picked up once the hold has passed.
+const CLAIM_MESSAGES = `
+  update inbound_messages m
+  set verify_claimed_until = now() + $3::int * interval '1 millisecond'
+  from unnest($1::text[], $2::int[]) as job(id, attempt)
+  where m.id = job.id and m.status = 'pending' and m.verify_attempts = job.attempt
+    and (m.verify_claimed_until is null or m.verify_claimed_until < now())
+  returning m.id, m.provider, m.account, m.kind, m.status, m.headers, m.raw_body, m.received_at,
+            m.verify_attempts`;
 
-/** One statement for the messages of every job that started in the same tick (group read). */
-async function loadMessages(db: DbHandle, ids: string[]): Promise<Array<PendingMessage | undefined>> {
-  const rows = await db.query<PendingMessage>(LOAD_MESSAGES, [ids]);
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.map((id) => byId.get(id));
+/** One statement for the jobs that started in the same tick; a message goes to one job only. */
+async function claimMessages(
+  db: DbHandle,
+  jobs: VerifyJob[],
+  holdMs: number,
+): Promise<Array<PendingMessage | undefined>> {
+  const rows = await db.query<PendingMessage>(CLAIM_MESSAGES, [
+    jobs.map((job) => job.messageId),
+    jobs.map((job) => job.attempt),
+    holdMs,
+  ]);
+  const claimed = new Map(rows.map((row) => [row.id, row]));
+  return jobs.map((job) => {
+    const message = claimed.get(job.messageId);
+    if (message?.verify_attempts !== job.attempt) return undefined;
+    claimed.delete(job.messageId);
+    return message;
+  });
+}
+
+/** How long one check can take: every request it may send, each up to its verifier's timeout. */
+export function longestCheckMs(instances: readonly ProviderInstance[]): number {
+  const timeouts = instances.map((instance) => instance.verifier?.timeoutMs ?? 0);
+  return Math.max(0, ...timeouts) * MAX_REQUESTS_PER_CHECK;
 }
 
 export class MessageVerifier {
-  // The worker runs many jobs at once; the profile showed one SELECT per job among its costs.
-  private readonly loader: GroupCommit<string, PendingMessage | undefined>;
+  // The worker runs many jobs at once; the profile showed one statement per job among its costs.
+  private readonly claimer: GroupCommit<VerifyJob, PendingMessage | undefined>;
   // ...and one statement per verdict, for the events of the jobs that finish together.
   private readonly recorder: GroupCommit<VerifiedItem, StoreResult | null>;
   private readonly deliver: (deliveries: StoreResult['deliveries']) => void;
   private readonly localSlots: LimitFunction;
   private readonly localBacklog: number;
+  private readonly localWaitLimitMs: number;
   private readonly inFlight = new Set<Promise<void>>();
   /** Local first checks not started yet. */
   private readonly waiting = new Set<string>();
   private closed = false;
+  /** How long the reconciler must leave a message stored for a local first check (see offer). */
+  readonly localHoldMs: number;
 
   constructor(private readonly deps: MessageVerifierDeps) {
     this.localSlots = pLimit(deps.localChecks?.concurrency ?? LOCAL_CHECK_CONCURRENCY);
     this.localBacklog = deps.localChecks?.backlog ?? LOCAL_CHECK_BACKLOG;
-    this.loader = new GroupCommit((ids) => loadMessages(deps.db, ids));
+    this.localWaitLimitMs = deps.localChecks?.waitLimitMs ?? LOCAL_WAIT_LIMIT_MS;
+    const holdMs = longestCheckMs(deps.instances) + CLAIM_MARGIN_MS;
+    this.localHoldMs = this.localWaitLimitMs + holdMs;
+    this.claimer = new GroupCommit((jobs) => claimMessages(deps.db, jobs, holdMs));
     this.recorder = new GroupCommit((items) => recordVerifiedBatch(deps.db, items));
     const firstDeliveries = new FirstDeliveries(deps.dispatcher, deps.offerLocally ?? null);
     this.deliver = (deliveries) => firstDeliveries.add(deliveries);
   }
 
   /**
-   * A group of first checks: each message as its own job would be (the loader and recorder share
+   * A group of first checks: each message as its own job would be (the claim and the recorder share
    * statements among them). One failure does not stop the others; the job then fails, and the
    * failed message, still pending, is found again by the reconciler.
    */
@@ -129,10 +168,13 @@ export class MessageVerifier {
     }
   }
 
-  /** Handles one verify job; safe to run twice for the same attempt (the second finds nothing to do). */
+  /**
+   * Handles one verify job; safe to run twice for the same attempt: the second finds the message
+   * settled, moved on, or held by the first, and does nothing.
+   */
   async handle(job: VerifyJob, jobId?: string): Promise<void> {
-    const message = await this.loader.submit(job.messageId);
-    if (message?.status !== 'pending' || message.verify_attempts !== job.attempt) return;
+    const message = await this.claimer.submit(job);
+    if (!message) return;
     await this.check(message, job, jobId);
   }
 
@@ -140,7 +182,7 @@ export class MessageVerifier {
    * First checks of messages this process just stored (ROLE=all), run here without a job: the
    * message is already in memory and pending. Returns the messages it did not take (its backlog
    * is full, or it is closing), which the caller enqueues. A process that dies meanwhile leaves them
-   * pending; the reconciler enqueues them, as after a Redis loss.
+   * pending; the reconciler enqueues them once `localHoldMs` has passed, as after a Redis loss.
    */
   offer(records: readonly InboundRecord[]): InboundRecord[] {
     const rest: InboundRecord[] = [];
@@ -150,6 +192,7 @@ export class MessageVerifier {
         continue;
       }
       this.waiting.add(record.id);
+      const offeredAt = performance.now();
       const message: PendingMessage = {
         id: record.id,
         provider: record.provider,
@@ -163,6 +206,10 @@ export class MessageVerifier {
       };
       const work = this.localSlots(async () => {
         if (!this.waiting.delete(record.id)) return;
+        if (performance.now() - offeredAt > this.localWaitLimitMs) {
+          this.deps.dispatcher.enqueue([verifyJob(record.id, 0)]);
+          return;
+        }
         await this.check(message, { messageId: record.id, attempt: 0 });
       }).catch((error) =>
         this.deps.logger.error(
