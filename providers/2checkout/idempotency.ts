@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { MessageKind } from '../types';
-import type { GroupedFields } from './fields';
-import { signatureSource } from './signature';
 
 // A retried IPN differs only in IPN_DATE; anything else that differs (another partial refund,
 // another status) is another notification and keeps its own key.
 const IPN_RETRY_VARIANT: ReadonlySet<string> = new Set(['IPN_DATE']);
+const NOTHING: ReadonlySet<string> = new Set();
 
-export function idempotencyKey(kind: MessageKind, fields: GroupedFields): string {
-  const source = kind === 'ipn' ? signatureSource(fields, IPN_RETRY_VARIANT) : signatureSource(fields);
-  return `2co:${kind}:${createHash('sha256').update(source, 'utf8').digest('hex')}`;
+/** The fields left out of a message's key source (see idempotencyKey). */
+export function keyOmits(kind: MessageKind): ReadonlySet<string> {
+  return kind === 'ipn' ? IPN_RETRY_VARIANT : NOTHING;
+}
+
+/** `keySource`: the signature source without `keyOmits(kind)`'s fields. */
+export function idempotencyKey(kind: MessageKind, keySource: string): string {
+  return `2co:${kind}:${createHash('sha256').update(keySource, 'utf8').digest('hex')}`;
 }

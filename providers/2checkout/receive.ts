@@ -3,10 +3,10 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import { groupFields, parseUtf8Form } from '../form';
 import type { InboundDecision, InboundRequest, ProviderResponse } from '../types';
 import { fieldMap } from './fields';
-import { idempotencyKey } from './idempotency';
+import { idempotencyKey, keyOmits } from './idempotency';
 import { normalize } from './normalize';
 import { buildReceipt, receiptDate, receiptValues } from './receipt';
-import { strongestSignature, verifySignature } from './signature';
+import { signatureSources, strongestSignature, verifySignature } from './signature';
 
 const MISSING_SIGNATURE = 'missing signature (HASH, SIGNATURE_SHA2_256 or SIGNATURE_SHA3_256)';
 
@@ -30,7 +30,9 @@ export function createReceiver(secretKey: string): (request: InboundRequest) => 
     const fields = groupFields(parsed.fields);
     // One lookup map for the signature, the receipt and the event.
     const byName = fieldMap(fields);
-    const messageKey = idempotencyKey(request.kind, fields);
+    // The signed string and the key's source come from one pass over the fields.
+    const sources = signatureSources(fields, keyOmits(request.kind));
+    const messageKey = idempotencyKey(request.kind, sources.withoutOmitted);
 
     const signature = strongestSignature(fields, byName);
     if (signature === null) {
@@ -41,7 +43,7 @@ export function createReceiver(secretKey: string): (request: InboundRequest) => 
         response: plainText(400, 'Bad request: the notification is not signed.'),
       };
     }
-    if (!verifySignature(fields, signature, hmacKey)) {
+    if (!verifySignature(sources.signed, signature, hmacKey)) {
       return {
         outcome: 'rejected',
         reason: `${signature.field} does not match`,
