@@ -1,11 +1,14 @@
 // A provider is asked once per check attempt, however many jobs ask for the same message: a job
 // holds its message while it checks (verify_claimed_until), the reconciler leaves held messages
 // and those a process is still checking in memory alone, and a hold that has passed (its worker
-// died) can be taken again.
+// died) can be taken again. The jobs' claim runs on PostgreSQL and on embedded PGlite.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkAnswer, OutOfBandVerifier } from '../../providers/types';
-import type { DbHandle } from '../../src/db/client';
+import { type DbHandle, openPglite } from '../../src/db/client';
 import { storeDeferredBatch } from '../../src/ingest/batched-store';
 import { createLogger } from '../../src/logger';
 import type { JobDispatcher } from '../../src/queue/dispatcher';
@@ -19,12 +22,22 @@ import { inboundRecord } from '../support/messages';
 import { checkOnlyInstance } from '../support/plugins';
 
 let database: TestDatabase;
+let embedded: DbHandle;
+const embeddedDir = mkdtempSync(path.join(tmpdir(), 'ipn-gateway-claims-'));
+const handles: Record<'postgres' | 'pglite', () => DbHandle> = {
+  postgres: () => database.handle,
+  pglite: () => embedded,
+};
 
 beforeAll(async () => {
   database = await createTestDatabase();
-});
+  embedded = await openPglite(embeddedDir);
+  await embedded.migrate();
+}, 60_000);
 afterAll(async () => {
   await database?.drop();
+  await embedded?.close();
+  rmSync(embeddedDir, { recursive: true, force: true });
 });
 
 const logger = createLogger('silent');
@@ -62,9 +75,14 @@ function recordingDispatcher() {
   return { enqueued, dispatcher };
 }
 
-function verifierWith(network: NetworkClient, dispatcher: JobDispatcher, localWaitLimitMs?: number) {
+function verifierWith(
+  db: DbHandle,
+  network: NetworkClient,
+  dispatcher: JobDispatcher,
+  localWaitLimitMs?: number,
+) {
   return new MessageVerifier({
-    db: database.handle,
+    db,
     logger,
     dispatcher,
     instances: [checkOnlyInstance(checker)],
@@ -81,8 +99,8 @@ async function insertPending(db: DbHandle, id: string): Promise<void> {
             now() - interval '1 hour')`);
 }
 
-async function messageRow(id: string) {
-  const [row] = await database.handle.rows<{
+async function messageRow(db: DbHandle, id: string) {
+  const [row] = await db.rows<{
     status: string;
     verify_attempts: number;
     held: boolean;
@@ -94,17 +112,18 @@ async function messageRow(id: string) {
   return row;
 }
 
-function reconcilerWith(dispatcher: JobDispatcher) {
-  return new Reconciler({ db: database.handle, dispatcher, logger, intervalMs: 60_000, overdueAfterMs: 0 });
+function reconcilerWith(db: DbHandle, dispatcher: JobDispatcher) {
+  return new Reconciler({ db, dispatcher, logger, intervalMs: 60_000, overdueAfterMs: 0 });
 }
 
-describe('checks taken by jobs', () => {
+describe.each(['postgres', 'pglite'] as const)('checks taken by jobs (%s)', (kind) => {
   it('asks the provider once when jobs of two workers, and two in one tick, ask for the same attempt', async () => {
-    await insertPending(database.handle, 'msg_claim_1');
+    const db = handles[kind]();
+    await insertPending(db, 'msg_claim_1');
     const { postbacks, network } = heldNetwork();
     const { dispatcher } = recordingDispatcher();
-    const first = verifierWith(network, dispatcher);
-    const second = verifierWith(network, dispatcher);
+    const first = verifierWith(db, network, dispatcher);
+    const second = verifierWith(db, network, dispatcher);
     const job = { messageId: 'msg_claim_1', attempt: 0 };
 
     // Two in the same tick share one claim statement; the other worker's comes after it.
@@ -113,31 +132,32 @@ describe('checks taken by jobs', () => {
     await second.handle(job); // finds the message held and returns at once
     expect(postbacks).toHaveLength(1);
     // Held for the longest check (1 s here, up to 4 requests) plus the job's margin (30 s).
-    expect(await messageRow('msg_claim_1')).toMatchObject({ status: 'pending', held: true, hold_s: 34 });
+    expect(await messageRow(db, 'msg_claim_1')).toMatchObject({ status: 'pending', held: true, hold_s: 34 });
 
     // The reconciler leaves a held message alone, though it is long overdue.
     const reconciled = recordingDispatcher();
-    await reconcilerWith(reconciled.dispatcher).runOnce();
+    await reconcilerWith(db, reconciled.dispatcher).runOnce();
     expect(reconciled.enqueued.map((queued) => queued.opts.jobId)).not.toContain('msg_claim_1-v0');
 
     postbacks[0]?.answer({ ok: true, status: 200, body: Buffer.from('INVALID') });
     await Promise.all(sameTick);
-    expect(await messageRow('msg_claim_1')).toMatchObject({ status: 'invalid' });
+    expect(await messageRow(db, 'msg_claim_1')).toMatchObject({ status: 'invalid' });
     expect(postbacks).toHaveLength(1);
   });
 
   it('frees the message when the attempt gives no verdict, and takes a hold that has passed', async () => {
-    await insertPending(database.handle, 'msg_claim_2');
+    const db = handles[kind]();
+    await insertPending(db, 'msg_claim_2');
     const { postbacks, network } = heldNetwork();
     const { enqueued, dispatcher } = recordingDispatcher();
-    const verifier = verifierWith(network, dispatcher);
+    const verifier = verifierWith(db, network, dispatcher);
 
     const firstAttempt = verifier.handle({ messageId: 'msg_claim_2', attempt: 0 });
     await waitFor(() => postbacks.length === 1, { what: 'the first postback' });
     postbacks[0]?.answer({ ok: false, error: 'no answer within 1000 ms' });
     await firstAttempt;
     // The retry is scheduled and free to be taken by its job.
-    expect(await messageRow('msg_claim_2')).toMatchObject({ verify_attempts: 1, held: null });
+    expect(await messageRow(db, 'msg_claim_2')).toMatchObject({ verify_attempts: 1, held: null });
     expect(enqueued.map((queued) => queued.opts.jobId)).toEqual(['msg_claim_2-v1']);
 
     // The retry's worker dies holding the message: nobody takes it until the hold has passed.
@@ -146,12 +166,12 @@ describe('checks taken by jobs', () => {
     await verifier.handle({ messageId: 'msg_claim_2', attempt: 1 });
     expect(postbacks).toHaveLength(2);
     // Minutes later, the retry's due time and its hold both past:
-    await database.handle.rows(sql`
+    await db.rows(sql`
       update inbound_messages
       set next_verify_at = now() - interval '1 minute', verify_claimed_until = now() - interval '1 second'
       where id = 'msg_claim_2'`);
     const reconciled = recordingDispatcher();
-    await reconcilerWith(reconciled.dispatcher).runOnce();
+    await reconcilerWith(db, reconciled.dispatcher).runOnce();
     expect(reconciled.enqueued.map((queued) => queued.opts.jobId)).toContain('msg_claim_2-v1');
     const again = verifier.handle({ messageId: 'msg_claim_2', attempt: 1 });
     await waitFor(() => postbacks.length === 3, { what: 'the retry taken again' });
@@ -159,7 +179,7 @@ describe('checks taken by jobs', () => {
       postback.answer({ ok: true, status: 200, body: Buffer.from('INVALID') });
     }
     await Promise.all([dying, again]);
-    expect(await messageRow('msg_claim_2')).toMatchObject({ status: 'invalid' });
+    expect(await messageRow(db, 'msg_claim_2')).toMatchObject({ status: 'invalid' });
   });
 });
 
@@ -167,7 +187,7 @@ describe('first checks run in memory by the process that stored the message', ()
   it('are left to that process for its hold, and go through the queue after waiting too long', async () => {
     const { postbacks, network } = heldNetwork();
     const { enqueued, dispatcher } = recordingDispatcher();
-    const verifier = verifierWith(network, dispatcher, 200);
+    const verifier = verifierWith(database.handle, network, dispatcher, 200);
     expect(verifier.localHoldMs).toBe(200 + 4 * 1000 + 30_000);
 
     const records = ['msg_local_hold_1', 'msg_local_hold_2'].map((id) =>
@@ -184,7 +204,7 @@ describe('first checks run in memory by the process that stored the message', ()
       from inbound_messages where id = 'msg_local_hold_1'`);
     expect(due?.hold_s).toBe(34);
     const reconciled = recordingDispatcher();
-    await reconcilerWith(reconciled.dispatcher).runOnce();
+    await reconcilerWith(database.handle, reconciled.dispatcher).runOnce();
     expect(reconciled.enqueued.map((queued) => String(queued.opts.jobId))).not.toContain(
       'msg_local_hold_1-v0',
     );
