@@ -13,4 +13,4 @@ RUN npm run build
 USER node
 EXPOSE 3000
 # The same flags as `npm start` (see docs/performance.md for the young-generation size).
-CMD ["node", "--enable-source-maps", "--max-semi-space-size=8", "--max-old-space-size=1024", "dist/main.js"]
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=16", "--max-old-space-size=1024", "dist/main.js"]
