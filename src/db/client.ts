@@ -18,8 +18,9 @@ export interface QueryOptions {
    * For statements that only look rows up by index while joining a parameter set to tables that
    * grow (the delivery claim, record and wake; deferred ingest and verdicts). A prepared
    * statement's cached generic plan made while those tables were small (a fresh database, or no
-   * ANALYZE yet) can scan the whole table on every later call. These statements run on connections where the planner may not choose a
-   * sequential scan, so the cached plan stays right as the tables grow, in one round trip.
+   * ANALYZE yet) can scan the whole table on every later call. These statements run on
+   * connections where the planner may not choose a sequential scan, so the cached plan stays
+   * right as the tables grow, in one round trip.
    * Without prepared statements (PgBouncer) they are planned for each call instead.
    */
   indexLookups?: boolean;

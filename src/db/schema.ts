@@ -42,7 +42,7 @@ export const inboundMessages = pgTable(
     eventId: text('event_id'),
     verifyAttempts: integer('verify_attempts').notNull().default(0),
     nextVerifyAt: timestamptz('next_verify_at'),
-    /** A worker job's check holds the message until then (see MessageVerifier.claim). */
+    /** A worker job's check holds the message until then (CLAIM_MESSAGES, message-verifier.ts). */
     verifyClaimedUntil: timestamptz('verify_claimed_until'),
     verifyError: text('verify_error'),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),

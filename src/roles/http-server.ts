@@ -31,7 +31,7 @@ export interface LocalWork {
   lanes: LocalLanes;
   /** Null when no provider checks messages out of band. */
   checkLocally: CheckLocally | null;
-  /** The longest a local first check may keep its message (see MessageVerifier.localHoldMs). */
+  /** The longest a local first check may keep its message (MessageVerifier.localHoldMs; 0 without one). */
   firstCheckHoldMs: number;
 }
 
@@ -84,7 +84,7 @@ function buildApp(context: GatewayContext, local: LocalWork | null) {
         store: new IngestStore(db, config.storeTimeoutMs, {
           maxBatchBytes: config.ingestBatchBytes,
           preclaim: lanes ? () => lanes.preclaim() : null,
-          firstCheckHoldMs: local?.checkLocally ? local.firstCheckHoldMs : 0,
+          firstCheckHoldMs: local?.firstCheckHoldMs ?? 0,
         }),
         checkNow: (instance, message) =>
           instance.verifier
