@@ -1,4 +1,5 @@
 // Thin routes: read the bytes, hand them to ingest(), map the outcome to the provider's answer.
+import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -10,11 +11,34 @@ import { readBodyCapped } from './read-body';
 
 const UNSTORED_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
-function storableHeaders(request: Request): Record<string, string> {
-  const headers: Record<string, string> = {};
-  request.headers.forEach((value, name) => {
-    if (!UNSTORED_HEADERS.has(name)) headers[name] = value;
-  });
+/** Leading and trailing HTTP whitespace, which Fetch's Headers strips from values. */
+const EDGE_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+
+/**
+ * The request's headers as Fetch's Headers would list them (lower-case names, repeats joined with
+ * ", "), minus credentials. Read from Node's raw header list when the server gives it: iterating
+ * the request's Headers makes @hono/node-server build a full WHATWG Headers object, validating
+ * every name and value again (about 3 % of 2Checkout ingest CPU in the profile).
+ */
+function storableHeaders(
+  request: Request,
+  rawHeaders: readonly string[] | undefined,
+): Record<string, string> {
+  // No prototype: a header may be called `constructor` or `__proto__`.
+  const headers: Record<string, string> = Object.create(null);
+  if (rawHeaders === undefined) {
+    request.headers.forEach((value, name) => {
+      if (!UNSTORED_HEADERS.has(name)) headers[name] = value;
+    });
+    return headers;
+  }
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    const name = (rawHeaders[index] as string).toLowerCase();
+    if (name.startsWith(':') || UNSTORED_HEADERS.has(name)) continue;
+    const value = (rawHeaders[index + 1] as string).replace(EDGE_WHITESPACE, '');
+    const earlier = headers[name];
+    headers[name] = earlier === undefined ? value : `${earlier}, ${value}`;
+  }
   return headers;
 }
 
@@ -28,8 +52,9 @@ export function ingestRoutes({
   deps,
   providers,
   clientAddress,
-}: IngestRouteOptions): Hono<{ Variables: RequestIdVariables }> {
-  const app = new Hono<{ Variables: RequestIdVariables }>();
+}: IngestRouteOptions): Hono<{ Variables: RequestIdVariables; Bindings: Partial<HttpBindings> }> {
+  // Bindings are absent when the app is called without a Node server (app.request in tests).
+  const app = new Hono<{ Variables: RequestIdVariables; Bindings: Partial<HttpBindings> }>();
   const mount = (provider: ProviderInstance, endpoint: MountedEndpoint) => {
     if (endpoint.answersGet) app.get(endpoint.path, (c) => c.body(null, 200));
     app.post(endpoint.path, async (c) => {
@@ -43,7 +68,7 @@ export function ingestRoutes({
         bodyPrefix: read.ok ? undefined : read.prefix,
         declaredBytes: read.ok ? undefined : read.declaredBytes,
         contentType: c.req.header('content-type') ?? null,
-        headers: storableHeaders(c.req.raw),
+        headers: storableHeaders(c.req.raw, c.env?.incoming?.rawHeaders),
         remoteAddr: clientAddressOf(c, clientAddress),
         receivedAt,
         requestId: c.get('requestId'),
