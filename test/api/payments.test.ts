@@ -92,9 +92,11 @@ describe('admin API: payments', () => {
     const chosen = await client.get('/payments/2checkout/100000003?account=eu-store');
     expect(chosen.status).toBe(200);
     expect(chosen.body).toMatchObject({ account: 'eu-store', state: 'payment.pending' });
-    expect((await client.get('/payments/2checkout/100000003?account=default')).body.state).toBe(
-      'payment.completed',
-    );
+    // Each account's timeline holds its own events only: the completed IPN was the default account's.
+    expect(chosen.body.events).toEqual([]);
+    const inDefault = await client.get('/payments/2checkout/100000003?account=default');
+    expect(inDefault.body.state).toBe('payment.completed');
+    expect(inDefault.body.events.map((event: { type: string }) => event.type)).toEqual(['payment.completed']);
   });
 
   it('lists payments newest first with filters', async () => {

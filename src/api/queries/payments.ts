@@ -117,7 +117,7 @@ interface TimelineRow extends Record<string, unknown> {
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 
-/** A payment's events, oldest first. Accounts arrive with issue 10; until then all are "default". */
+/** A payment's events, oldest first: one provider account's, as payments are per account. */
 async function timeline(handle: DbHandle, payment: PaymentView): Promise<TimelineEvent[]> {
   const rows = await handle.rows<TimelineRow>(sql`
     select e.id, e.type, e.occurred_at, e.received_at, e.superseded, e.transaction_id,
@@ -129,6 +129,7 @@ async function timeline(handle: DbHandle, payment: PaymentView): Promise<Timelin
     from events e
     left join deliveries d on d.event_id = e.id
     where e.payment_transaction_id = ${payment.transaction_id} and e.provider = ${payment.provider}
+      and e.account = ${payment.account}
     group by e.id
     order by e.id`);
   return rows.map((row) => ({
