@@ -36,6 +36,7 @@ describe('headers stored with an inbound message', () => {
       'Proxy-Authorization': 'Basic c2VjcmV0',
       'X-Repeated': ['first', 'second'],
       'X-Mixed-Case': 'Kept As Sent',
+      'X-Padded': '  padded  ',
       Constructor: 'an ordinary header name',
     });
     expect(status).toBe(200);
@@ -55,9 +56,10 @@ describe('headers stored with an inbound message', () => {
     expect(stored).not.toHaveProperty('proxy-authorization');
   });
 
-  it('lower-cases names, keeps values as sent and joins repeats with ", "', () => {
+  it('lower-cases names, keeps values as sent (trimmed) and joins repeats with ", "', () => {
     expect(stored['x-mixed-case']).toBe('Kept As Sent');
     expect(stored['x-repeated']).toBe('first, second');
+    expect(stored['x-padded']).toBe('padded');
     expect(stored['content-type']).toBe('application/x-www-form-urlencoded');
     expect(stored.host).toMatch(/^127\.0\.0\.1:\d+$/);
   });
