@@ -175,8 +175,9 @@ export async function storeAcceptedBatch(
 
 // A resend of an already verified notification is a duplicate and is never verified again. The
 // first check is due once the hold ($2 ms) has passed: until then the reconciler leaves it alone.
-// Run as index lookups (see QueryOptions.indexLookups): its generic plan from a young table
-// scanned all of `events` for every batch.
+// Run as index lookups (see QueryOptions.indexLookups), and the lookup of an earlier event is a
+// lateral subquery that cannot become a join: with sequential scans off, a generic plan from a
+// young table still read all of `events_provider_key_uq` for every batch (a hash join).
 const INSERT_DEFERRED_BATCH = `
   with input as (select * from jsonb_to_recordset($1::jsonb) as t(${MESSAGE_COLUMNS}))
   insert into inbound_messages
@@ -189,8 +190,10 @@ const INSERT_DEFERRED_BATCH = `
          existing.id,
          case when existing.id is null then now() + $2::int * interval '1 millisecond' end
   from input
-  left join events existing
-    on existing.provider = input.provider and existing.idempotency_key = input.idempotency_key
+  left join lateral (
+    select e.id from events e
+    where e.provider = input.provider and e.idempotency_key = input.idempotency_key
+    offset 0) existing on true
   returning id, status, event_id`;
 
 export async function storeDeferredBatch(

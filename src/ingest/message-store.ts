@@ -143,8 +143,9 @@ const RECORD_VERIFIED = `
            input.message_id, input.transaction_id, input.order_id, input.body, input.provider, input.account,
            input.pay_txn, coalesce(payment_decisions.superseded, false), input.payment_key
     from input left join payment_decisions on payment_decisions.ord = input.ord
+    -- offset 0 keeps the check a lookup per row: as a join, a generic plan may read the whole index.
     where input.leader and exists (
-      select 1 from inbound_messages m where m.id = input.message_id and (m.status || '') = 'pending')
+      select 1 from inbound_messages m where m.id = input.message_id and (m.status || '') = 'pending' offset 0)
     on conflict (provider, idempotency_key) do update set idempotency_key = excluded.idempotency_key
     returning id, provider, account, idempotency_key, type, livemode, superseded, (xmax = 0) as inserted),
   new_deliveries as (${outboxInsert('new_events')}),
