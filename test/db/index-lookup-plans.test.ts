@@ -107,7 +107,7 @@ describe('statements run as index lookups', () => {
         const nulls = Array.from({ length: parameters }, () => 'null').join(', ');
         const [row] = await tx.unsafe(`explain (format json) execute probe(${nulls})`);
         await tx.unsafe('deallocate probe');
-        const [explained] = row?.['QUERY PLAN'] as Array<{ Plan: PlanNode }>;
+        const [explained] = (row?.['QUERY PLAN'] ?? []) as Array<{ Plan: PlanNode }>;
         if (!explained) throw new Error(`no plan for ${name}`);
         return explained.Plan;
       });
