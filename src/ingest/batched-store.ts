@@ -4,6 +4,7 @@
 // the first may create the event; PostgreSQL cannot upsert one key twice in a statement), and
 // across batches by the unique index, as before.
 import { type DbHandle, INDEX_LOOKUPS, type QueryOptions } from '../db/client';
+import { packColumn, unpackedColumn } from '../db/packed-column';
 import { type Preclaim, type PreclaimedEvent, preclaimedDelivery, preclaimKeys } from '../delivery/preclaim';
 import { paymentCtes } from '../payments/payment-sql';
 import {
@@ -37,17 +38,24 @@ function messageJson(record: InboundRecord, idempotencyKey: string) {
     content_type: record.contentType,
     headers: record.headers,
     remote_addr: record.remoteAddr,
-    raw_body: record.rawBody.toString('base64'),
     idempotency_key: idempotencyKey,
   };
 }
 
 const MESSAGE_COLUMNS = `ord int, id text, provider text, account text, kind text, received_at timestamptz, content_type text,
-  headers jsonb, remote_addr text, raw_body text, idempotency_key text`;
+  headers jsonb, remote_addr text, idempotency_key text`;
+
+/** The raw bodies of a batch, base64, packed beside its JSON (packed-column.ts). */
+function packedRawBodies(records: readonly InboundRecord[]): string {
+  return packColumn(records.map((record) => record.rawBody.toString('base64')));
+}
 
 const INSERT_ACCEPTED_BATCH = `
   with input as (
-    select * from jsonb_to_recordset($1::jsonb) as t(${MESSAGE_COLUMNS}, leader boolean, ${EVENT_INPUT_COLUMNS})),
+    select t.*, packed.raw_body, packed.body
+    from jsonb_to_recordset($1::jsonb) as t(${MESSAGE_COLUMNS}, leader boolean, ${EVENT_INPUT_COLUMNS})
+    join unnest(${unpackedColumn('$4')}, ${unpackedColumn('$5')}) with ordinality as packed(raw_body, body, position)
+      on packed.position = t.ord + 2),
   ${paymentCtes('input')},
   new_events as (
     insert into events
@@ -166,7 +174,13 @@ export async function storeAcceptedBatch(
   });
   const rows = await handle.query<BatchRow>(
     INSERT_ACCEPTED_BATCH,
-    [JSON.stringify(input), preclaimKeys(preclaim), preclaim?.leaseMs ?? 0],
+    [
+      JSON.stringify(input),
+      preclaimKeys(preclaim),
+      preclaim?.leaseMs ?? 0,
+      packedRawBodies(items.map((item) => item.record)),
+      packColumn(items.map((item) => item.event.body)),
+    ],
     options,
   );
   const results = inOrder(items, rows);
@@ -179,7 +193,10 @@ export async function storeAcceptedBatch(
 // lateral subquery that cannot become a join: with sequential scans off, a generic plan from a
 // young table still read all of `events_provider_key_uq` for every batch (a hash join).
 const INSERT_DEFERRED_BATCH = `
-  with input as (select * from jsonb_to_recordset($1::jsonb) as t(${MESSAGE_COLUMNS}))
+  with input as (
+    select t.*, packed.raw_body
+    from jsonb_to_recordset($1::jsonb) as t(${MESSAGE_COLUMNS})
+    join unnest(${unpackedColumn('$3')}) with ordinality as packed(raw_body, position) on packed.position = t.ord + 2)
   insert into inbound_messages
     (id, provider, account, kind, received_at, content_type, headers, remote_addr, raw_body, idempotency_key,
      status, reason, event_id, next_verify_at)
@@ -208,7 +225,7 @@ export async function storeDeferredBatch(
   }));
   const rows = await handle.query<BatchRow>(
     INSERT_DEFERRED_BATCH,
-    [JSON.stringify(input), firstCheckHoldMs],
+    [JSON.stringify(input), firstCheckHoldMs, packedRawBodies(items.map((item) => item.record))],
     {
       ...options,
       ...INDEX_LOOKUPS,

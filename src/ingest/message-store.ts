@@ -3,6 +3,7 @@
 // Idempotency is the unique index on events (provider, idempotency_key). The statements are
 // fixed text with positional parameters: prepared once per connection, built once.
 import { type DbHandle, INDEX_LOOKUPS, type QueryOptions } from '../db/client';
+import { packColumn, unpackedColumn } from '../db/packed-column';
 import { IS_PENDING } from '../db/predicates';
 import type { ClaimedDelivery } from '../delivery/delivery-store';
 import type { PaymentFacts } from '../payments/payment-facts';
@@ -107,9 +108,9 @@ function toStoreResult(row: EventStoreRow | undefined): StoreResult {
   };
 }
 
-/** The event columns of a jsonb_to_recordset input, shared with batched-store.ts. */
+/** The event columns of a jsonb_to_recordset input, shared with batched-store.ts; the bodies are packed apart. */
 export const EVENT_INPUT_COLUMNS = `event_id text, type text, livemode boolean, occurred_at timestamptz,
-  transaction_id text, order_id text, payment_key text, body text, ${PAYMENT_INPUT_COLUMNS}`;
+  transaction_id text, order_id text, payment_key text, ${PAYMENT_INPUT_COLUMNS}`;
 
 export function eventInput(event: NewEvent): Record<string, unknown> {
   return {
@@ -120,20 +121,21 @@ export function eventInput(event: NewEvent): Record<string, unknown> {
     transaction_id: event.transactionId,
     order_id: event.orderId,
     payment_key: event.paymentKey,
-    body: event.body,
     ...paymentInput(event.payment),
   };
 }
 
 // $1 a JSON array, one row per message: its id, provider, account, received_at, the event's
 // account-scoped key, `leader` (the first of its key in the array: PostgreSQL cannot upsert one key
-// twice in a statement) and the event (eventInput). Same payment and outbox SQL as the ingest batch;
-// a message whose key already has an event (or a leader in the array) becomes a duplicate.
+// twice in a statement) and the event (eventInput); $2 the event bodies, packed (packed-column.ts).
+// Same payment and outbox SQL as the ingest batch; a message whose key already has an event (or a
+// leader in the array) becomes a duplicate.
 const RECORD_VERIFIED = `
   with input as (
-    select *
+    select t.*, packed.body
     from jsonb_to_recordset($1::jsonb) as t(ord int, message_id text, provider text, account text,
-      received_at timestamptz, idempotency_key text, leader boolean, ${EVENT_INPUT_COLUMNS})),
+      received_at timestamptz, idempotency_key text, leader boolean, ${EVENT_INPUT_COLUMNS})
+    join unnest(${unpackedColumn('$2')}) with ordinality as packed(body, position) on packed.position = t.ord + 2),
   ${paymentCtes('input')},
   new_events as (
     insert into events
@@ -210,7 +212,12 @@ export async function recordVerifiedBatch(
   });
   // Index lookups: as a cached generic plan from a young table it read every inbound message per
   // call (the PayPal ingest bench: 3.6 million rows in 10 s).
-  const rows = await handle.query<VerifiedRow>(RECORD_VERIFIED, [JSON.stringify(input)], INDEX_LOOKUPS);
+  const bodies = packColumn([...unique.values()].map(({ event }) => event.body));
+  const rows = await handle.query<VerifiedRow>(
+    RECORD_VERIFIED,
+    [JSON.stringify(input), bodies],
+    INDEX_LOOKUPS,
+  );
   const byId = new Map(rows.map((row) => [row.id, row]));
   // null: no such message, or it was no longer pending (settled by another check).
   return items.map(({ message }) => {
