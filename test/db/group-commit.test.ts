@@ -54,6 +54,23 @@ describe('GroupCommit', () => {
     ]);
   });
 
+  it('sends the next statement before the callers of the finished one go on', async () => {
+    const { calls, run } = controlledRun();
+    const group = new GroupCommit(run, { maxInFlight: 1 });
+    const seen: number[] = [];
+    const first = group.submit(1).then(() => seen.push(calls.length));
+    await tick();
+    const second = group.submit(2);
+    await tick();
+    expect(calls).toHaveLength(1);
+    calls[0]?.finish();
+    await first;
+    // The database already has the next batch while the first caller answers its request.
+    expect(seen).toEqual([2]);
+    calls[1]?.finish();
+    await expect(second).resolves.toBe('done 2');
+  });
+
   it('rejects only the callers of a failed statement, and keeps going', async () => {
     const { calls, run } = controlledRun();
     const group = new GroupCommit(run, { maxInFlight: 1 });
