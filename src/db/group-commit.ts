@@ -100,8 +100,8 @@ export class GroupCommit<In, Out> {
       work = Promise.reject(error);
     }
     // The slot is given back before the callers hear of their results: the next statement is on
-    // its way while this one's callers answer their requests. (Freed after them, PostgreSQL sat idle
-    // while a batch's answers were written; the ingest bench's PayPal rate rose by about a tenth.)
+    // its way while this one's callers answer their requests (freed after them, PostgreSQL sat
+    // idle while a batch's answers were written; docs/performance.md, section 13).
     const release = () => {
       this.inFlight--;
       this.flush();
