@@ -5,7 +5,7 @@
 // characters, base64 has none. The leading separator keeps a lone empty value an element.
 const SEPARATOR = '\u001e';
 
-/** One parameter holding `values` in order; read back with `unpackedColumn`. */
+/** One parameter holding `values` in order; read back with `joinPacked`. */
 export function packColumn(values: readonly string[]): string {
   for (const value of values) {
     if (value.includes(SEPARATOR)) throw new Error('a packed value contains U+001E');
@@ -14,10 +14,15 @@ export function packColumn(values: readonly string[]): string {
 }
 
 /**
- * SQL for the text[] of a packed parameter. Unnested `with ordinality`, the value of input row
- * `ord` (from 0) is at position ord + 2. (Subscripting the array per row instead made the
- * planner split the whole parameter again for every row.)
+ * SQL joining rows numbered by `ord` (from 0, in packing order) to their values in packed
+ * parameters, as columns of `alias`: `{ body: '$5' }` gives `alias.body`. The parameters are
+ * unnested together `with ordinality` (subscripting the arrays per row instead made the planner
+ * split the whole parameter again for every row); the leading separator's empty element is never
+ * joined.
  */
-export function unpackedColumn(parameter: string): string {
-  return `string_to_array(${parameter}::text, E'\\x1e')`;
+export function joinPacked(alias: string, ord: string, columns: Record<string, string>): string {
+  const arrays = Object.values(columns).map((parameter) => `string_to_array(${parameter}::text, E'\x1e')`);
+  const names = [...Object.keys(columns), 'position'];
+  return `join unnest(${arrays.join(', ')}) with ordinality as ${alias}(${names.join(', ')})
+      on ${alias}.position = ${ord} + 2`;
 }

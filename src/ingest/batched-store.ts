@@ -4,7 +4,7 @@
 // the first may create the event; PostgreSQL cannot upsert one key twice in a statement), and
 // across batches by the unique index, as before.
 import { type DbHandle, INDEX_LOOKUPS, type QueryOptions } from '../db/client';
-import { packColumn, unpackedColumn } from '../db/packed-column';
+import { joinPacked, packColumn } from '../db/packed-column';
 import { type Preclaim, type PreclaimedEvent, preclaimedDelivery, preclaimKeys } from '../delivery/preclaim';
 import { paymentCtes } from '../payments/payment-sql';
 import {
@@ -54,8 +54,7 @@ const INSERT_ACCEPTED_BATCH = `
   with input as (
     select t.*, packed.raw_body, packed.body
     from jsonb_to_recordset($1::jsonb) as t(${MESSAGE_COLUMNS}, leader boolean, ${EVENT_INPUT_COLUMNS})
-    join unnest(${unpackedColumn('$4')}, ${unpackedColumn('$5')}) with ordinality as packed(raw_body, body, position)
-      on packed.position = t.ord + 2),
+    ${joinPacked('packed', 't.ord', { raw_body: '$4', body: '$5' })}),
   ${paymentCtes('input')},
   new_events as (
     insert into events
@@ -196,7 +195,7 @@ const INSERT_DEFERRED_BATCH = `
   with input as (
     select t.*, packed.raw_body
     from jsonb_to_recordset($1::jsonb) as t(${MESSAGE_COLUMNS})
-    join unnest(${unpackedColumn('$3')}) with ordinality as packed(raw_body, position) on packed.position = t.ord + 2)
+    ${joinPacked('packed', 't.ord', { raw_body: '$3' })})
   insert into inbound_messages
     (id, provider, account, kind, received_at, content_type, headers, remote_addr, raw_body, idempotency_key,
      status, reason, event_id, next_verify_at)

@@ -3,7 +3,7 @@
 // Idempotency is the unique index on events (provider, idempotency_key). The statements are
 // fixed text with positional parameters: prepared once per connection, built once.
 import { type DbHandle, INDEX_LOOKUPS, type QueryOptions } from '../db/client';
-import { packColumn, unpackedColumn } from '../db/packed-column';
+import { joinPacked, packColumn } from '../db/packed-column';
 import { IS_PENDING } from '../db/predicates';
 import type { ClaimedDelivery } from '../delivery/delivery-store';
 import type { PaymentFacts } from '../payments/payment-facts';
@@ -135,7 +135,7 @@ const RECORD_VERIFIED = `
     select t.*, packed.body
     from jsonb_to_recordset($1::jsonb) as t(ord int, message_id text, provider text, account text,
       received_at timestamptz, idempotency_key text, leader boolean, ${EVENT_INPUT_COLUMNS})
-    join unnest(${unpackedColumn('$2')}) with ordinality as packed(body, position) on packed.position = t.ord + 2),
+    ${joinPacked('packed', 't.ord', { body: '$2' })}),
   ${paymentCtes('input')},
   new_events as (
     insert into events
@@ -194,8 +194,9 @@ export async function recordVerifiedBatch(
   // One row per message: a job run twice at once for the same message shares one result.
   const unique = new Map<string, VerifiedItem>();
   for (const item of items) if (!unique.has(item.message.id)) unique.set(item.message.id, item);
+  const verified = [...unique.values()];
   const leaders = new Set<string>();
-  const input = [...unique.values()].map(({ message, event }, ord) => {
+  const input = verified.map(({ message, event }, ord) => {
     const key = `${message.provider}\u0000${event.idempotencyKey}`;
     const leader = !leaders.has(key);
     leaders.add(key);
@@ -212,7 +213,7 @@ export async function recordVerifiedBatch(
   });
   // Index lookups: as a cached generic plan from a young table it read every inbound message per
   // call (the PayPal ingest bench: 3.6 million rows in 10 s).
-  const bodies = packColumn([...unique.values()].map(({ event }) => event.body));
+  const bodies = packColumn(verified.map(({ event }) => event.body));
   const rows = await handle.query<VerifiedRow>(
     RECORD_VERIFIED,
     [JSON.stringify(input), bodies],

@@ -63,6 +63,14 @@ async function indexLookupStatements(): Promise<Map<string, string>> {
   return statements;
 }
 
+const LOOKUP_STATEMENTS = [
+  'deferred ingest',
+  'verified messages',
+  'delivery claim',
+  'attempt record',
+  'successor wake-up',
+] as const;
+
 function tableReads(node: PlanNode, found: PlanNode[] = []): PlanNode[] {
   if (node['Relation Name'] && /Scan$/.test(node['Node Type'])) found.push(node);
   for (const child of node.Plans ?? []) tableReads(child, found);
@@ -85,17 +93,12 @@ describe('statements run as index lookups', () => {
     await database?.drop();
   });
 
-  it('covers every statement that asks for index lookups', () => {
-    expect([...statements.keys()]).toEqual([
-      'deferred ingest',
-      'verified messages',
-      'delivery claim',
-      'attempt record',
-      'successor wake-up',
-    ]);
+  // Only the statements named here are checked: a new one that asks for index lookups joins the list.
+  it('each of these statements asks for index lookups', () => {
+    expect([...statements.keys()]).toEqual([...LOOKUP_STATEMENTS]);
   });
 
-  it.each(['deferred ingest', 'verified messages', 'delivery claim', 'attempt record', 'successor wake-up'])(
+  it.each(LOOKUP_STATEMENTS)(
     '%s: its generic plan on empty tables reads them only through index conditions',
     async (name) => {
       const text = statements.get(name) as string;
