@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../digest';
 import type { MessageKind } from '../types';
 
 // A retried IPN differs only in IPN_DATE; anything else that differs (another partial refund,
@@ -13,5 +13,5 @@ export function keyOmits(kind: MessageKind): ReadonlySet<string> {
 
 /** `keySource`: the signature source without `keyOmits(kind)`'s fields. */
 export function idempotencyKey(kind: MessageKind, keySource: string): string {
-  return `2co:${kind}:${createHash('sha256').update(keySource, 'utf8').digest('hex')}`;
+  return `2co:${kind}:${sha256Hex(keySource)}`;
 }

@@ -1,6 +1,6 @@
 // Event keys per docs/protocols/paypal-ipn.md 6.3: business keys, so retries and manual resends
 // (`resend=true`) collapse onto one event while new facts (Pending → Completed) get new keys.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../digest';
 import { field, isSandboxMessage, keyword, type ParsedIpn } from './parse';
 
 function receiverOf(ipn: ParsedIpn): string {
@@ -24,9 +24,7 @@ function bodyDigest(rawBody: Buffer): string {
     .toString('latin1')
     .split('&')
     .filter((pair) => pair.split('=', 1)[0] !== 'resend');
-  return createHash('sha256')
-    .update(Buffer.from(pairs.join('&'), 'latin1'))
-    .digest('hex');
+  return sha256Hex(Buffer.from(pairs.join('&'), 'latin1'));
 }
 
 export function idempotencyKey(ipn: ParsedIpn, rawBody: Buffer): string {

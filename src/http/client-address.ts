@@ -68,7 +68,15 @@ function peerAddress(c: Context): string | null {
   }
 }
 
-/** The client address of a request, as TRUST_PROXY says to read it. */
-export function clientAddressOf(c: Context, resolve: ClientAddressResolver): string | null {
-  return resolve(peerAddress(c), c.req.header('x-forwarded-for'));
+/**
+ * The client address of a request, as TRUST_PROXY says to read it. `headers`: the request's
+ * headers by lower-case name, where the caller has them already.
+ */
+export function clientAddressOf(
+  c: Context,
+  resolve: ClientAddressResolver,
+  headers?: Readonly<Record<string, string>>,
+): string | null {
+  const forwardedFor = headers ? headers['x-forwarded-for'] : c.req.header('x-forwarded-for');
+  return resolve(peerAddress(c), forwardedFor);
 }

@@ -2,12 +2,12 @@
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type IngestDeps, ingest } from '../ingest/ingest';
 import type { MountedEndpoint, ProviderInstance } from '../providers/provider-instances';
 import { type ClientAddressResolver, clientAddressOf } from './client-address';
 import { problemResponse } from './problem';
 import { readBodyCapped } from './read-body';
+import { acceptedRequestId, REQUEST_ID_HEADER } from './request-id';
 
 const UNSTORED_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
@@ -36,18 +36,29 @@ export interface IngestRouteOptions {
   clientAddress: ClientAddressResolver;
 }
 
-export function ingestRoutes({
-  deps,
-  providers,
-  clientAddress,
-}: IngestRouteOptions): Hono<{ Variables: RequestIdVariables; Bindings: HttpBindings }> {
+type IngestEnv = { Variables: RequestIdVariables; Bindings: HttpBindings };
+
+/**
+ * The provider endpoints. Mounted ahead of the request-id middleware (http/app.ts): every header
+ * is read once from Node's raw list and the answer's headers are a plain object, so no WHATWG
+ * Headers object is built for a notification (request-id.ts).
+ */
+export function ingestRoutes({ deps, providers, clientAddress }: IngestRouteOptions): Hono<IngestEnv> {
   // Served by @hono/node-server (roles/http-server.ts), which passes Node's request as `incoming`.
-  const app = new Hono<{ Variables: RequestIdVariables; Bindings: HttpBindings }>();
+  const app = new Hono<IngestEnv>();
   const mount = (provider: ProviderInstance, endpoint: MountedEndpoint) => {
-    if (endpoint.answersGet) app.get(endpoint.path, (c) => c.body(null, 200));
+    if (endpoint.answersGet) {
+      app.get(endpoint.path, (c) => {
+        const requestId = acceptedRequestId(c.req.header(REQUEST_ID_HEADER));
+        return new Response(null, { status: 200, headers: { [REQUEST_ID_HEADER]: requestId } });
+      });
+    }
     app.post(endpoint.path, async (c) => {
       const receivedAt = new Date();
-      const read = await readBodyCapped(c.req.raw, deps.maxBodyBytes);
+      const headers = storableHeaders(c.env.incoming.rawHeaders);
+      const requestId = acceptedRequestId(headers[REQUEST_ID_HEADER]);
+      c.set('requestId', requestId);
+      const read = await readBodyCapped(c.req.raw, deps.maxBodyBytes, headers['content-length']);
       const outcome = await ingest(deps, {
         provider,
         kind: endpoint.kind,
@@ -55,27 +66,28 @@ export function ingestRoutes({
         rawBody: read.ok ? read.body : null,
         bodyPrefix: read.ok ? undefined : read.prefix,
         declaredBytes: read.ok ? undefined : read.declaredBytes,
-        contentType: c.req.header('content-type') ?? null,
-        headers: storableHeaders(c.env.incoming.rawHeaders),
-        remoteAddr: clientAddressOf(c, clientAddress),
+        contentType: headers['content-type'] ?? null,
+        headers,
+        remoteAddr: clientAddressOf(c, clientAddress, headers),
         receivedAt,
-        requestId: c.get('requestId'),
+        requestId,
       });
       const { answer } = outcome;
       if (answer.kind === 'problem') {
-        const retryAfter: Record<string, string> = answer.status === 503 ? { 'retry-after': '30' } : {};
+        const extraHeaders: Record<string, string> = { [REQUEST_ID_HEADER]: requestId };
+        if (answer.status === 503) extraHeaders['retry-after'] = '30';
         return problemResponse(
           c,
           answer.status,
           answer.detail,
           { message_id: outcome.messageId },
-          retryAfter,
+          extraHeaders,
         );
       }
       const { response } = answer;
-      const headers: Record<string, string> = {};
-      if (response.contentType) headers['content-type'] = response.contentType;
-      return c.body(response.body, response.status as ContentfulStatusCode, headers);
+      const answerHeaders: Record<string, string> = { [REQUEST_ID_HEADER]: requestId };
+      if (response.contentType) answerHeaders['content-type'] = response.contentType;
+      return new Response(response.body, { status: response.status, headers: answerHeaders });
     });
   };
   for (const provider of providers) {

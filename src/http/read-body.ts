@@ -3,9 +3,13 @@ export type BodyReadResult =
   | { ok: true; body: Buffer }
   | { ok: false; reason: 'too_large'; declaredBytes: number | null; prefix: Buffer };
 
-export async function readBodyCapped(request: Request, maxBytes: number): Promise<BodyReadResult> {
-  const declared = request.headers.get('content-length');
-  const declaredBytes = declared !== null && /^\d+$/.test(declared) ? Number(declared) : null;
+/** `declared`: the request's Content-Length header, if it has one. */
+export async function readBodyCapped(
+  request: Request,
+  maxBytes: number,
+  declared: string | undefined,
+): Promise<BodyReadResult> {
+  const declaredBytes = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : null;
   if (declaredBytes !== null && declaredBytes > maxBytes) {
     return { ok: false, reason: 'too_large', declaredBytes, prefix: Buffer.alloc(0) };
   }

@@ -66,7 +66,28 @@ function buildApp(context: GatewayContext, local: LocalWork | null) {
     retentionMs: config.retentionMs,
     secrets,
   });
-  const app = createApp(logger);
+  const providerEndpoints = ingestRoutes({
+    deps: {
+      store: new IngestStore(db, config.storeTimeoutMs, {
+        maxBatchBytes: config.ingestBatchBytes,
+        preclaim: lanes ? () => lanes.preclaim() : null,
+        firstCheckHoldMs: local?.firstCheckHoldMs ?? 0,
+      }),
+      checkNow: (instance, message) =>
+        instance.verifier
+          ? runCheck(instance.verifier, { ...message, account: instance.account }, network, {
+              timeoutMs: INLINE_CHECK_TIMEOUT_MS,
+            })
+          : Promise.resolve({ step: 'retry', reason: 'no verifier' }),
+      logger,
+      followUps,
+      maxBodyBytes: config.maxBodyBytes,
+      metrics,
+    },
+    providers,
+    clientAddress,
+  });
+  const app = createApp(logger, providerEndpoints);
   app.route(
     '/',
     opsRoutes({
@@ -75,30 +96,6 @@ function buildApp(context: GatewayContext, local: LocalWork | null) {
       // ready on PostgreSQL alone; a worker needs both.
       redis: config.role === 'server' ? null : async () => void (await producer.ping()),
       metrics: () => metrics.render(),
-    }),
-  );
-  app.route(
-    '/',
-    ingestRoutes({
-      deps: {
-        store: new IngestStore(db, config.storeTimeoutMs, {
-          maxBatchBytes: config.ingestBatchBytes,
-          preclaim: lanes ? () => lanes.preclaim() : null,
-          firstCheckHoldMs: local?.firstCheckHoldMs ?? 0,
-        }),
-        checkNow: (instance, message) =>
-          instance.verifier
-            ? runCheck(instance.verifier, { ...message, account: instance.account }, network, {
-                timeoutMs: INLINE_CHECK_TIMEOUT_MS,
-              })
-            : Promise.resolve({ step: 'retry', reason: 'no verifier' }),
-        logger,
-        followUps,
-        maxBodyBytes: config.maxBodyBytes,
-        metrics,
-      },
-      providers,
-      clientAddress,
     }),
   );
   app.route('/api', createAdminApi({ db, dispatcher, adminToken, secrets, logger, providerIds, operations }));
