@@ -129,6 +129,8 @@ export class MessageVerifier {
   // ...and one statement per verdict, for the events of the jobs that finish together.
   private readonly recorder: GroupCommit<VerifiedItem, StoreResult | null>;
   private readonly deliver: (deliveries: StoreResult['deliveries']) => void;
+  /** What settleCheck needs, made once (spreading every dependency per verdict showed in the profile). */
+  private readonly settleDeps: Parameters<typeof settleCheck>[0];
   private readonly localSlots: LimitFunction;
   private readonly localBacklog: number;
   private readonly localWaitLimitMs: number;
@@ -149,6 +151,13 @@ export class MessageVerifier {
     this.recorder = new GroupCommit((items) => recordVerifiedBatch(deps.db, items));
     const firstDeliveries = new FirstDeliveries(deps.dispatcher, deps.offerLocally ?? null);
     this.deliver = (deliveries) => firstDeliveries.add(deliveries);
+    this.settleDeps = {
+      db: deps.db,
+      metrics: deps.metrics,
+      alerts: deps.alerts,
+      record: (item) => this.recorder.submit(item),
+      deliver: this.deliver,
+    };
   }
 
   /**
@@ -270,13 +279,7 @@ export class MessageVerifier {
         if (logger.isLevelEnabled('info')) logger.info({ ...bindings, ...fields }, text);
       },
     };
-    const record = (item: VerifiedItem) => this.recorder.submit(item);
-    await settleCheck(
-      { ...this.deps, record, deliver: this.deliver },
-      { ...message, receivedAt },
-      result,
-      log,
-    );
+    await settleCheck(this.settleDeps, { ...message, receivedAt }, result, log);
   }
 
   private count(provider: string, result: string) {
