@@ -1,8 +1,8 @@
 // One inbound IPN/LCN: parse, verify the strongest signature, key, receipt, normalize.
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { groupFields, parseUtf8Form } from '../form';
+import { groupFieldMap, parseUtf8Form } from '../form';
 import type { InboundDecision, InboundRequest, ProviderResponse } from '../types';
-import { fieldMap } from './fields';
+import type { GroupedFields } from './fields';
 import { idempotencyKey, keyOmits } from './idempotency';
 import { normalize } from './normalize';
 import { buildReceipt, receiptDate, receiptValues } from './receipt';
@@ -27,9 +27,9 @@ export function createReceiver(secretKey: string): (request: InboundRequest) => 
         response: plainText(400, 'Bad request: the body is not a well-formed form.'),
       };
     }
-    const fields = groupFields(parsed.fields);
-    // One lookup map for the signature, the receipt and the event.
-    const byName = fieldMap(fields);
+    // One lookup map for the signature, the receipt and the event; its entries in grouped order.
+    const byName = groupFieldMap(parsed.fields);
+    const fields: GroupedFields = [...byName];
     // The signed string and the key's source come from one pass over the fields.
     const sources = signatureSources(fields, keyOmits(request.kind));
     const messageKey = idempotencyKey(request.kind, sources.withoutOmitted);
