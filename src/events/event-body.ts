@@ -22,6 +22,7 @@ export function formatTimestamp(date: Date): string {
  * every replay sends the same bytes in the documented key order.
  */
 export function serializeEvent({ id, provider, account, channel, receivedAt, event }: EventEnvelope): string {
+  const received = formatTimestamp(receivedAt);
   return JSON.stringify({
     id,
     type: event.type,
@@ -31,8 +32,8 @@ export function serializeEvent({ id, provider, account, channel, receivedAt, eve
     livemode: event.livemode,
     // Superseded events are stored but never sent, so what subscribers receive always says false.
     superseded: false,
-    occurred_at: formatTimestamp(event.occurredAt ?? receivedAt),
-    received_at: formatTimestamp(receivedAt),
+    occurred_at: event.occurredAt ? formatTimestamp(event.occurredAt) : received,
+    received_at: received,
     data: orderedData(event.data),
     raw: event.raw,
   });
