@@ -38,6 +38,13 @@ describe('X-Request-Id on provider endpoints', () => {
     }
   });
 
+  it('answers the GET a 2Checkout endpoint accepts (its URL check) with an id too', async () => {
+    const response = await fetch(`${gateway.url}/ipn/2checkout`, { headers: { 'x-request-id': 'probe-7' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe('probe-7');
+    expect(await response.text()).toBe('');
+  });
+
   it('carries the id on problem answers too', async () => {
     const response = await gateway.post('/ipn/2checkout', Buffer.from('REFNO=1&IPN_DATE=1'), {
       'x-request-id': 'problem-1',
