@@ -2,8 +2,8 @@
 // the whole attempt is bounded by one timeout. Deliveries go through their subscriber's own pool
 // (see subscriber-lanes.ts), sized so a request never waits for a connection: the timeout then
 // counts from sending. The shared agent serves test pings and a URL changed mid-flight.
-import { Agent, type Dispatcher, request } from 'undici';
-import { deadline } from '../http/deadline';
+import { Agent, type Dispatcher } from 'undici';
+import { sendOutbound } from '../http/outbound-request';
 
 export const RESPONSE_EXCERPT_BYTES = 4096;
 // Past this we stop reading and drop the connection rather than download a huge answer.
@@ -53,45 +53,26 @@ export class HttpSender {
   async send({ url, body, headers, timeoutMs, dispatcher }: SendRequest): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const { signal, clear } = deadline(timeoutMs);
     try {
-      const response = await request(url, {
+      const response = await sendOutbound({
+        url,
         method: 'POST',
         body,
         headers,
+        timeoutMs,
         dispatcher: dispatcher ?? this.agent,
-        signal,
+        keepBytes: RESPONSE_EXCERPT_BYTES,
+        readLimitBytes: MAX_DRAIN_BYTES,
       });
-      const chunks: Buffer[] = [];
-      let kept = 0;
-      let read = 0;
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        read += chunk.length;
-        if (kept < RESPONSE_EXCERPT_BYTES) {
-          const part = chunk.subarray(0, RESPONSE_EXCERPT_BYTES - kept);
-          chunks.push(part);
-          kept += part.length;
-        }
-        if (read > MAX_DRAIN_BYTES) {
-          response.body.destroy();
-          break;
-        }
-      }
       return {
         ok: true,
         statusCode: response.statusCode,
-        responseExcerpt: Buffer.concat(chunks).toString('utf8'),
+        responseExcerpt: response.body.toString('utf8'),
         retryAfterMs: parseRetryAfter(response.headers['retry-after']),
         durationMs: elapsed(),
       };
     } catch (error) {
-      return {
-        ok: false,
-        error: describeError(signal.aborted ? signal.reason : error, timeoutMs),
-        durationMs: elapsed(),
-      };
-    } finally {
-      clear();
+      return { ok: false, error: describeError(error, timeoutMs), durationMs: elapsed() };
     }
   }
 

@@ -1,10 +1,9 @@
 // The only place a plugin's network request leaves the process: no redirects (a redirect is an
 // answer, never followed), a timeout, a capped answer, and a cache for what the plugin wants kept.
-// undici's `request` on a keep-alive pool rather than WHATWG `fetch`: the profile of PayPal ingest
-// showed fetch's streams, WebIDL checks and abort plumbing as a few percent of the busy time.
-import { Agent, request as undiciRequest } from 'undici';
+// Requests go through a keep-alive pool with a light handler (src/http/outbound-request.ts).
+import { Agent } from 'undici';
 import type { NetworkAnswer, NetworkRequest } from '../../providers/types';
-import { deadline } from '../http/deadline';
+import { sendOutbound } from '../http/outbound-request';
 import { ResponseCache } from './response-cache';
 
 const MAX_ANSWER_BYTES = 256 * 1024;
@@ -18,22 +17,6 @@ function causeOf(error: unknown, timeoutMs: number): string {
   const code = (error as NodeJS.ErrnoException).code;
   const message = error.cause instanceof Error ? error.cause.message : error.message;
   return code && !message.includes(code) ? `${code}: ${message}` : message;
-}
-
-/** Reads at most MAX_ANSWER_BYTES, then drops the rest of the answer (and its connection). */
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  for await (const chunk of body) {
-    const part = chunk.subarray(0, MAX_ANSWER_BYTES - kept);
-    chunks.push(part);
-    kept += part.length;
-    if (kept >= MAX_ANSWER_BYTES) {
-      body.destroy();
-      break;
-    }
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }
 
 export class NetworkClient {
@@ -51,21 +34,20 @@ export class NetworkClient {
       if (cached) return cached;
     }
     let answer: NetworkAnswer;
-    const { signal, clear } = deadline(timeoutMs);
     try {
-      // undici's request never follows redirects: a 3xx comes back as the answer.
-      const response = await undiciRequest(request.url, {
+      const response = await sendOutbound({
+        url: request.url,
         method: request.method,
-        body: request.body,
-        headers: request.headers,
+        body: request.body ?? null,
+        headers: request.headers ?? {},
+        timeoutMs,
         dispatcher: this.agent,
-        signal,
+        keepBytes: MAX_ANSWER_BYTES,
+        readLimitBytes: MAX_ANSWER_BYTES,
       });
-      answer = { ok: true, status: response.statusCode, body: await readCapped(response.body) };
+      answer = { ok: true, status: response.statusCode, body: response.body };
     } catch (error) {
-      return { ok: false, error: causeOf(signal.aborted ? signal.reason : error, timeoutMs) };
-    } finally {
-      clear();
+      return { ok: false, error: causeOf(error, timeoutMs) };
     }
     if (request.cacheForMs && answer.ok && answer.status >= 200 && answer.status < 300) {
       this.cache.set(cacheKey, answer, request.cacheForMs);
