@@ -10,7 +10,8 @@ export class PeriodicTask {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  start(): void {
+  /** `immediately`: the first pass right away instead of one interval after start. */
+  start({ immediately = false }: { immediately?: boolean } = {}): void {
     const tick = () => {
       this.current = this.pass()
         .catch(this.onError)
@@ -19,7 +20,7 @@ export class PeriodicTask {
           if (this.timer) this.timer = setTimeout(tick, this.intervalMs);
         });
     };
-    this.timer = setTimeout(tick, this.intervalMs);
+    this.timer = setTimeout(tick, immediately ? 0 : this.intervalMs);
   }
 
   async stop(): Promise<void> {

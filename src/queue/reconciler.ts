@@ -57,8 +57,12 @@ export class Reconciler {
     );
   }
 
+  /**
+   * The first pass runs at start: a worker is often started (or restarted) right after the
+   * outage that lost the jobs, and the overdue work need not wait one more interval for it.
+   */
   start(): void {
-    this.task.start();
+    this.task.start({ immediately: true });
   }
 
   async stop(): Promise<void> {

@@ -35,4 +35,39 @@ describe('PeriodicTask', () => {
     await sleep(50);
     expect(passes).toBe(afterStop);
   });
+
+  it('runs its first pass at start when asked, then one interval after each pass', async () => {
+    const passesAt: number[] = [];
+    const started = performance.now();
+    const task = new PeriodicTask(
+      400,
+      async () => {
+        passesAt.push(performance.now() - started);
+      },
+      () => {},
+    );
+    task.start({ immediately: true });
+    await sleep(150);
+    expect(passesAt).toHaveLength(1);
+    expect(passesAt[0]).toBeLessThan(150);
+    await sleep(400);
+    await task.stop();
+    expect(passesAt).toHaveLength(2);
+    expect(passesAt[1]).toBeGreaterThanOrEqual(390);
+  });
+
+  it('waits one interval before its first pass by default', async () => {
+    let passes = 0;
+    const task = new PeriodicTask(
+      300,
+      async () => {
+        passes++;
+      },
+      () => {},
+    );
+    task.start();
+    await sleep(150);
+    expect(passes).toBe(0);
+    await task.stop();
+  });
 });
