@@ -172,6 +172,11 @@ function row(name: string, measured: Measured): string[] {
   ];
 }
 
+/** A ratio under its two rows: the figure in the rate column, `note` in the last. */
+function ratioRow(name: string, ratio: number, note: string): string[] {
+  return [name, pct(ratio), '', '', '', '', '', '', note];
+}
+
 export async function benchIngest(options: BenchOptions): Promise<Verdict[]> {
   const rows: string[][] = [];
   const verdicts: Verdict[] = [];
@@ -186,32 +191,12 @@ export async function benchIngest(options: BenchOptions): Promise<Verdict[]> {
     const target = TARGETS[provider];
     rows.push(row(`floor: Hono + one INSERT (${provider} bodies)`, floor));
     rows.push(row(`gateway /ipn/${provider}`, gateway));
-    rows.push([
-      '  ratio',
-      pct(ratio),
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      `>= ${pct(target)}: ${verdict(ratio >= target)}`,
-    ]);
+    rows.push(ratioRow('  ratio', ratio, `>= ${pct(target)}: ${verdict(ratio >= target)}`));
     if (provider === 'paypal') {
       // Not a target: how far the protocol's own exchanges let any listener go on this machine.
       const bound = await measureFloor(provider, options, true);
       rows.push(row('bound: floor + postback + UPDATE, no gateway logic', bound));
-      rows.push([
-        '  bound / floor',
-        pct(bound.load.okPerSec / floor.load.okPerSec),
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-      ]);
+      rows.push(ratioRow('  bound / floor', bound.load.okPerSec / floor.load.okPerSec, ''));
     }
     verdicts.push({
       row: letter,

@@ -3,7 +3,7 @@
 // (see subscriber-lanes.ts), sized so a request never waits for a connection: the timeout then
 // counts from sending. The shared agent serves test pings and a URL changed mid-flight.
 import { Agent, type Dispatcher } from 'undici';
-import { sendOutbound } from '../http/outbound-request';
+import { OutboundTimeoutError, sendOutbound } from '../http/outbound-request';
 
 export const RESPONSE_EXCERPT_BYTES = 4096;
 // Past this we stop reading and drop the connection rather than download a huge answer.
@@ -31,8 +31,8 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
 }
 
 function describeError(error: unknown, timeoutMs: number): string {
+  if (error instanceof OutboundTimeoutError) return `timeout after ${timeoutMs} ms`;
   if (error instanceof Error) {
-    if (error.name === 'TimeoutError' || error.name === 'AbortError') return `timeout after ${timeoutMs} ms`;
     const code =
       (error as NodeJS.ErrnoException).code ?? (error.cause as NodeJS.ErrnoException | undefined)?.code;
     if (code === 'ECONNREFUSED') return 'connection refused';

@@ -27,7 +27,7 @@ export interface OutboundAnswer {
   body: Buffer;
 }
 
-/** Named like the DOMException an expired AbortSignal gives, so callers can tell it apart. */
+/** The exchange's own deadline passed (named like the DOMException of an expired AbortSignal). */
 export class OutboundTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }

@@ -3,7 +3,7 @@
 // Requests go through a keep-alive pool with a light handler (src/http/outbound-request.ts).
 import { Agent } from 'undici';
 import type { NetworkAnswer, NetworkRequest } from '../../providers/types';
-import { sendOutbound } from '../http/outbound-request';
+import { OutboundTimeoutError, sendOutbound } from '../http/outbound-request';
 import { ResponseCache } from './response-cache';
 
 const MAX_ANSWER_BYTES = 256 * 1024;
@@ -12,8 +12,8 @@ const MAX_ANSWER_BYTES = 256 * 1024;
 const CONNECTIONS_PER_ORIGIN = 32;
 
 function causeOf(error: unknown, timeoutMs: number): string {
+  if (error instanceof OutboundTimeoutError) return `no answer within ${timeoutMs} ms`;
   if (!(error instanceof Error)) return String(error);
-  if (error.name === 'TimeoutError' || error.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
   const code = (error as NodeJS.ErrnoException).code;
   const message = error.cause instanceof Error ? error.cause.message : error.message;
   return code && !message.includes(code) ? `${code}: ${message}` : message;
