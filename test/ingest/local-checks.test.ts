@@ -4,18 +4,17 @@
 // which the caller enqueues; checks not started when it closes are enqueued as first-check jobs.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NetworkAnswer, OutOfBandVerifier } from '../../providers/types';
+import type { OutOfBandVerifier } from '../../providers/types';
 import type { DbHandle } from '../../src/db/client';
 import type { InboundRecord } from '../../src/ingest/message-store';
 import { createLogger } from '../../src/logger';
 import type { JobDispatcher } from '../../src/queue/dispatcher';
 import type { QueuedJob } from '../../src/queue/jobs';
 import { MessageVerifier } from '../../src/verify/message-verifier';
-import type { NetworkClient } from '../../src/verify/network-client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { waitFor } from '../support/gateway';
 import { inboundRecord } from '../support/messages';
-import { checkOnlyInstance } from '../support/plugins';
+import { checkOnlyInstance, heldNetwork } from '../support/plugins';
 
 let database: TestDatabase;
 
@@ -42,11 +41,7 @@ describe('first checks in the process that stored the message', () => {
     for (const record of records) await insertPending(db, record);
 
     // Every postback waits until the test answers it; the answer makes the message invalid.
-    const postbacks: Array<{ body: string; answer: (value: NetworkAnswer) => void }> = [];
-    const network = {
-      send: (request: { body?: string | Buffer }) =>
-        new Promise<NetworkAnswer>((answer) => postbacks.push({ body: String(request.body), answer })),
-    } as unknown as NetworkClient;
+    const { postbacks, network } = heldNetwork();
     const verifier: OutOfBandVerifier = {
       verify: (message) => ({
         step: 'request',

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NetworkAnswer, OutOfBandVerifier } from '../../providers/types';
+import type { OutOfBandVerifier } from '../../providers/types';
 import { type DbHandle, openPglite } from '../../src/db/client';
 import { storeDeferredBatch } from '../../src/ingest/batched-store';
 import { createLogger } from '../../src/logger';
@@ -19,7 +19,7 @@ import type { NetworkClient } from '../../src/verify/network-client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { waitFor } from '../support/gateway';
 import { inboundRecord } from '../support/messages';
-import { checkOnlyInstance } from '../support/plugins';
+import { checkOnlyInstance, heldNetwork } from '../support/plugins';
 
 let database: TestDatabase;
 let embedded: DbHandle;
@@ -41,16 +41,6 @@ afterAll(async () => {
 });
 
 const logger = createLogger('silent');
-
-/** Postbacks wait until the test answers them. */
-function heldNetwork() {
-  const postbacks: Array<{ body: string; answer: (value: NetworkAnswer) => void }> = [];
-  const network = {
-    send: (request: { body?: string | Buffer }) =>
-      new Promise<NetworkAnswer>((answer) => postbacks.push({ body: String(request.body), answer })),
-  } as unknown as NetworkClient;
-  return { postbacks, network };
-}
 
 const checker: OutOfBandVerifier = {
   verify: (message) => ({

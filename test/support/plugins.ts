@@ -11,6 +11,7 @@ import type {
   VerifyStep,
 } from '../../providers/types';
 import type { ProviderInstance } from '../../src/providers/provider-instances';
+import type { NetworkClient } from '../../src/verify/network-client';
 
 /** The plugin's `default` account from these variables; throws when it has none. */
 export function configureFromEnv(plugin: ProviderPlugin, env: Record<string, string>): ProviderAccount {
@@ -90,4 +91,14 @@ export function checkOnlyInstance(verifier: OutOfBandVerifier): ProviderInstance
     },
     verifier,
   };
+}
+
+/** A network client whose requests wait until the test answers them, in the order they were sent. */
+export function heldNetwork() {
+  const postbacks: Array<{ body: string; answer: (value: NetworkAnswer) => void }> = [];
+  const network = {
+    send: (request: { body?: string | Buffer }) =>
+      new Promise<NetworkAnswer>((answer) => postbacks.push({ body: String(request.body), answer })),
+  } as unknown as NetworkClient;
+  return { postbacks, network };
 }
