@@ -181,7 +181,7 @@ export function openPostgres(options: PostgresOptions): DbHandle {
   };
 }
 
-// Delivery claims, records and wakes and verdicts keep at most two statements in flight each,
+// Delivery claims, records and wakes keep at most two statements in flight each, verdicts and
 // deferred ingest one (group commit).
 const LOOKUP_CONNECTIONS = 8;
 

@@ -126,7 +126,7 @@ export function longestCheckMs(instances: readonly ProviderInstance[]): number {
 export class MessageVerifier {
   // The worker runs many jobs at once; the profile showed one statement per job among its costs.
   private readonly claimer: GroupCommit<VerifyJob, PendingMessage | undefined>;
-  // ...and one statement per verdict, for the events of the jobs that finish together.
+  // ...and one statement per verdict, for the events of the jobs that finish close together.
   private readonly recorder: GroupCommit<VerifiedItem, StoreResult | null>;
   private readonly deliver: (deliveries: StoreResult['deliveries']) => void;
   /** What settleCheck needs, made once (spreading every dependency per verdict showed in the profile). */
