@@ -149,8 +149,8 @@ export class MessageVerifier {
     this.localHoldMs = this.localWaitLimitMs + holdMs;
     this.claimer = new GroupCommit((jobs) => claimMessages(deps.db, jobs, holdMs));
     // One verdict statement at a time: the next takes every verdict that came in meanwhile. Against
-    // two in flight, batches of about 21 instead of 13 and a fifth less PostgreSQL CPU per PayPal
-    // IPN, which the ingest statement shares the cores with (docs/performance.md, section 16).
+    // two in flight: batches of about 21 instead of 13, and a fifth less PostgreSQL CPU per PayPal
+    // IPN, CPU that the ingest statement needs on the same cores (docs/performance.md, section 16).
     this.recorder = new GroupCommit((items) => recordVerifiedBatch(deps.db, items), { maxInFlight: 1 });
     const firstDeliveries = new FirstDeliveries(deps.dispatcher, deps.offerLocally ?? null);
     this.deliver = (deliveries) => firstDeliveries.add(deliveries);

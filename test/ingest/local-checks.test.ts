@@ -5,7 +5,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutOfBandVerifier } from '../../providers/types';
-import type { DbHandle } from '../../src/db/client';
 import type { InboundRecord } from '../../src/ingest/message-store';
 import { createLogger } from '../../src/logger';
 import type { JobDispatcher } from '../../src/queue/dispatcher';
@@ -13,7 +12,7 @@ import type { QueuedJob } from '../../src/queue/jobs';
 import { MessageVerifier } from '../../src/verify/message-verifier';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { waitFor } from '../support/gateway';
-import { inboundRecord } from '../support/messages';
+import { inboundRecord, insertPendingMessage } from '../support/messages';
 import { checkOnlyInstance, heldNetwork } from '../support/plugins';
 
 let database: TestDatabase;
@@ -27,18 +26,11 @@ afterAll(async () => {
 
 const pending = (id: string) => inboundRecord(id, { receivedAt: new Date() });
 
-async function insertPending(db: DbHandle, record: InboundRecord): Promise<void> {
-  await db.rows(sql`
-    insert into inbound_messages
-      (id, provider, account, kind, received_at, status, headers, raw_body, verify_attempts, next_verify_at)
-    values (${record.id}, 'paypal', 'default', 'ipn', now(), 'pending', '{}'::jsonb, ${record.rawBody}, 0, now())`);
-}
-
 describe('first checks in the process that stored the message', () => {
   it('checks what its backlog allows from memory, hands back the rest, and nothing once closing', async () => {
     const db = database.handle;
     const records = ['msg_local_1', 'msg_local_2', 'msg_local_3'].map(pending);
-    for (const record of records) await insertPending(db, record);
+    for (const record of records) await insertPendingMessage(db, record);
 
     // Every postback waits until the test answers it; the answer makes the message invalid.
     const { postbacks, network } = heldNetwork();
@@ -88,7 +80,7 @@ describe('first checks in the process that stored the message', () => {
 
     // Closing: the check in flight finishes, the one not started is enqueued as a first check.
     const [running, queued] = ['msg_local_5', 'msg_local_6'].map(pending) as [InboundRecord, InboundRecord];
-    for (const record of [running, queued]) await insertPending(db, record);
+    for (const record of [running, queued]) await insertPendingMessage(db, record);
     expect(messageVerifier.offer([running, queued])).toEqual([]);
     await waitFor(() => postbacks.length === 3, { what: 'the third postback' });
     const closing = messageVerifier.close(5000);

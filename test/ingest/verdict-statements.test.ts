@@ -10,7 +10,7 @@ import type { JobDispatcher } from '../../src/queue/dispatcher';
 import { MessageVerifier } from '../../src/verify/message-verifier';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { waitFor } from '../support/gateway';
-import { completedPayment, inboundRecord } from '../support/messages';
+import { completedPayment, inboundRecord, insertPendingMessage } from '../support/messages';
 import { checkOnlyInstance, heldNetwork } from '../support/plugins';
 
 let database: TestDatabase;
@@ -60,12 +60,7 @@ describe('verdict statements', () => {
     const records = ['msg_verdict_1', 'msg_verdict_2', 'msg_verdict_3'].map((id) =>
       inboundRecord(id, { receivedAt: new Date() }),
     );
-    for (const record of records) {
-      await database.handle.rows(sql`
-        insert into inbound_messages
-          (id, provider, account, kind, received_at, status, headers, raw_body, verify_attempts, next_verify_at)
-        values (${record.id}, 'paypal', 'default', 'ipn', now(), 'pending', '{}'::jsonb, ${record.rawBody}, 0, now())`);
-    }
+    for (const record of records) await insertPendingMessage(database.handle, record);
     const db = holdingFirstVerdict(database.handle);
     const { postbacks, network } = heldNetwork();
     const verifier: OutOfBandVerifier = {

@@ -33,6 +33,14 @@ export async function storedEvents(db: DbHandle): Promise<StoredEvent[]> {
 }
 
 /** A PayPal IPN as ingest hands it on; `fields` override any part. */
+/** Stores `record` as a PayPal message waiting for its first check, due now. */
+export async function insertPendingMessage(db: DbHandle, record: InboundRecord): Promise<void> {
+  await db.rows(sql`
+    insert into inbound_messages
+      (id, provider, account, kind, received_at, status, headers, raw_body, verify_attempts, next_verify_at)
+    values (${record.id}, 'paypal', 'default', 'ipn', now(), 'pending', '{}'::jsonb, ${record.rawBody}, 0, now())`);
+}
+
 export function inboundRecord(id: string, fields: Partial<InboundRecord> = {}): InboundRecord {
   return {
     id,
